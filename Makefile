@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Harness for the TDX Connect patch series.  See README.md.
+#
+#   make              fetch Linux 7.3, assemble the series, build the KUnit
+#                     kernel and run the series' suites under QEMU
+#   make check        every check, one line each, "N passed, N failed"
+#
+# Finer targets: deps fetch assemble export series kunit steps steps-full
+# w1 sparse feature-off roundtrip clean distclean.
+
+H := harness
+SH := bash
+
+.PHONY: all kunit check deps fetch assemble export series roundtrip \
+	steps steps-full w1 sparse feature-off fragment clean distclean help
+
+all: kunit
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@$(SH) $(H)/deps.sh
+
+fetch: deps
+	@$(SH) $(H)/fetch.sh
+
+assemble: fetch
+	@$(SH) $(H)/assemble.sh
+
+kunit: assemble
+	@$(SH) $(H)/kunit.sh
+
+check:
+	@$(SH) $(H)/check.sh
+
+export:
+	@$(SH) $(H)/export.sh
+
+roundtrip:
+	@$(SH) $(H)/export.sh --check
+
+series: assemble
+	@$(SH) $(H)/series.sh
+
+steps steps-full w1 sparse fragment: assemble
+	@$(SH) $(H)/build.sh $@
+
+feature-off: assemble
+	@$(SH) $(H)/build.sh off
+
+# Keeps the download, the base tree and build/linux (which may hold
+# unexported work); removes build outputs.
+clean:
+	rm -rf build/kunit build/steps build/off build/fragment build/out \
+		build/logs build/roundtrip build/quilt-test build/export.*
+
+distclean:
+	@if [ -d build/linux/.git ] && [ -n "$$(git -C build/linux log --oneline refs/tdxc/assembled..HEAD 2>/dev/null)" ]; then \
+		echo "build/linux has commits that are not exported: run 'make export' first" >&2; exit 1; fi
+	rm -rf build

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the harness scripts.  Sourced, never run.
+#
+# Layout (all below the repository root, $REPO):
+#   series/manifest       the steps, in order, and the new files each introduces
+#   series/patches/*.patch one patch per step: changelog + edits to upstream files
+#   series/cover-letter   subject line, blank line, cover letter body
+#   harness/              these scripts and the Kconfig fragments
+#   build/                everything generated (git-ignored)
+
+set -o pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+SERIES=$REPO/series
+MANIFEST=$SERIES/manifest
+PATCHES=$SERIES/patches
+HARNESS=$REPO/harness
+TREE=${TREE:-$BUILD/linux}	# the assembled git tree
+OUT=$BUILD/out			# mail, quilt and config outputs
+LOGS=${LOGS:-$BUILD/logs}
+JOBS=${JOBS:-$(nproc)}
+BASE_VERSION_WANTED=7.3
+BASE_TAG=tdxc-base		# base commit in $TREE
+ASSEMBLED_REF=refs/tdxc/assembled	# what assemble last produced
+
+# Fixed identities and dates make assembly reproducible: the same series
+# gives the same commit ids, so an unchanged step does not touch the tree.
+export GIT_COMMITTER_NAME="TDX Connect series"
+export GIT_COMMITTER_EMAIL="tdx-connect@example.org"
+export GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+export GIT_AUTHOR_DATE="$GIT_COMMITTER_DATE"
+
+HARNESS_T0=${HARNESS_T0:-$(date +%s)}
+export HARNESS_T0
+
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# A line per phase, with the time since the command started.
+phase() {
+	local now=$(date +%s)
+	local el=$((now - HARNESS_T0))
+	printf '[%02d:%02d] %s\n' $((el / 60)) $((el % 60)) "$*"
+}
+
+git_tree() {
+	git -C "$TREE" "$@"
+}
+
+# The series' new files that are part of the overlay (top-level entries
+# of the repository that mirror the kernel tree).
+OVERLAY_TOP="arch drivers include Documentation tools Kconfig.tdxconnect"
+
+# Parse the manifest into parallel arrays:
+#   STEP_PATCH[i]  patch file name of step i (0-based)
+#   STEP_NEW[i]    space separated new files of step i
+#   NEW_STEP[path] index of the step introducing path
+# Fails with file:line on malformed input.
+declare -a STEP_PATCH STEP_NEW
+declare -A NEW_STEP
+read_manifest() {
+	local manifest=${1:-$MANIFEST}
+	local lineno=0 kw arg extra n=-1
+
+	[ -f "$manifest" ] || die "$manifest: no manifest"
+	STEP_PATCH=()
+	STEP_NEW=()
+	NEW_STEP=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		lineno=$((lineno + 1))
+		line=${line%%#*}
+		read -r kw arg extra <<<"$line"
+		[ -n "$kw" ] || continue
+		[ -z "$extra" ] || die "$manifest:$lineno: one path per line"
+		case "$kw" in
+		step)
+			[ -n "$arg" ] || die "$manifest:$lineno: 'step' needs a patch file"
+			n=$((n + 1))
+			STEP_PATCH[n]=$arg
+			STEP_NEW[n]=""
+			;;
+		new)
+			[ $n -ge 0 ] || die "$manifest:$lineno: 'new $arg' before the first 'step'"
+			[ -n "$arg" ] || die "$manifest:$lineno: 'new' needs a path"
+			case "$arg" in
+			/* | *..* | ./*) die "$manifest:$lineno: '$arg' must be a relative in-tree path" ;;
+			esac
+			[ -z "${NEW_STEP[$arg]+x}" ] ||
+				die "$manifest:$lineno: $arg is already introduced by step $((NEW_STEP[$arg] + 1)) (${STEP_PATCH[NEW_STEP[$arg]]})"
+			NEW_STEP[$arg]=$n
+			STEP_NEW[n]="${STEP_NEW[n]} $arg"
+			;;
+		*)
+			die "$manifest:$lineno: unknown keyword '$kw' (expected 'step' or 'new')"
+			;;
+		esac
+	done <"$manifest"
+	:
+}
+
+# Files of the overlay as the repository holds them (tracked or not,
+# ignoring what .gitignore ignores).
+overlay_files() {
+	(cd "$REPO" && git ls-files --cached --others --exclude-standard -- $OVERLAY_TOP | sort -u |
+		while read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done)
+}
+
+# The base tree as recorded by fetch.sh.
+base_dir() {
+	[ -f "$BUILD/base/path" ] || die "no base tree yet: run 'make fetch' (or set LINUX_SRC=/path/to/linux-7.3)"
+	cat "$BUILD/base/path"
+}
+
+# Kconfig lines on stdin -> one line per option, the last value winning,
+# comments dropped ("# CONFIG_X is not set" kept as a value).
+merge_fragments() {
+	awk '/^CONFIG_[A-Za-z0-9_]+=/ { n = substr($0, 1, index($0, "=") - 1) }
+	     /^# CONFIG_[A-Za-z0-9_]+ is not set/ { n = $2 }
+	     n != "" { if (!(n in v)) o[++k] = n; v[n] = $0; n = "" }
+	     END { for (i = 1; i <= k; i++) print v[o[i]] }'
+}
