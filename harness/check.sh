@@ -41,7 +41,8 @@ checkpatch() {
 	local p out bad=0
 	for p in "$OUT"/mail/*.patch; do
 		case "$p" in *0000-cover-letter.patch) continue ;; esac
-		out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1)
+		# Debian's python3 first: spdxcheck.py needs python3-ply and python3-git
+		out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1)
 		if [ -n "$out" ]; then
 			echo "== $(basename "$p")"
 			printf '%s\n' "$out"
@@ -86,7 +87,7 @@ maintainers() {
 	local f entry="X86 TRUST DOMAIN EXTENSIONS (TDX) CONNECT" bad=0 n=0
 	while read -r f; do
 		n=$((n + 1))
-		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" 2>/dev/null) |
+		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" </dev/null 2>/dev/null) |
 			grep -qxF "$entry" || { echo "$f is not covered by the MAINTAINERS entry '$entry'"; bad=1; }
 	done < <(new_files)
 	[ $bad -eq 0 ] && echo "MAINTAINERS entry covers all $n new files"
@@ -94,6 +95,7 @@ maintainers() {
 
 phase "check: setup"
 check deps bash "$HARNESS/deps.sh" || summary
+check harness bash "$HARNESS/selftest.sh"
 check fetch bash "$HARNESS/fetch.sh" || summary
 check assemble bash "$HARNESS/assemble.sh" || summary
 check roundtrip bash "$HARNESS/export.sh" --check

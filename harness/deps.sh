@@ -22,6 +22,8 @@ checks=(
 	"file:/usr/share/qemu/qboot.rom qemu-system-data"
 	"file:/usr/include/gelf.h libelf-dev"
 	"file:/usr/include/openssl/ssl.h libssl-dev"
+	"py:ply python3-ply"
+	"py:git python3-git"
 )
 
 missing=()
@@ -31,6 +33,8 @@ for c in "${checks[@]}"; do
 	case "$what" in
 	cmd:*) command -v "${what#cmd:}" >/dev/null 2>&1 && continue ;;
 	file:*) [ -e "${what#file:}" ] && continue ;;
+	# checkpatch's spdxcheck.py, run with Debian's python3
+	py:*) /usr/bin/python3 -c "import ${what#py:}" 2>/dev/null && continue ;;
 	esac
 	missing+=("$pkg")
 done

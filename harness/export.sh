@@ -122,6 +122,6 @@ done
 rm -rf "$stage" "$current"
 git_tree update-ref "$ASSEMBLED_REF" HEAD
 phase "exported $n steps from build/linux into series/ and the overlay"
-if (cd "$REPO" && git status --porcelain -- series MAINTAINERS $OVERLAY_TOP | grep -q .); then
-	(cd "$REPO" && git status --short -- series MAINTAINERS $OVERLAY_TOP)
+if (cd "$REPO" && git status --porcelain -- . ':!harness' ':!.ci' ':!README.md' ':!Makefile' | grep -q .); then
+	(cd "$REPO" && git status --short -- . ':!harness' ':!.ci' ':!README.md' ':!Makefile')
 fi

@@ -18,15 +18,14 @@ tree_version() {
 		$1 == "SUBLEVEL" { s = $2 } END { if (v != "") print v "." p "." s }' "$1/Makefile" 2>/dev/null
 }
 
-check_version() {	# DIR WHERE
-	local v
+# check_version DIR WHERE: sets $v to the tree's version, or stops.
+check_version() {
 	v=$(tree_version "$1")
 	[ -n "$v" ] || die "$2: $1 is not a Linux source tree (no VERSION in $1/Makefile); $both_ways"
 	case "$v" in
 	"$BASE_VERSION_WANTED".*) ;;
 	*) die "$2: $1 is Linux $v, the series needs $BASE_VERSION_WANTED.y; $both_ways" ;;
 	esac
-	echo "$v"
 }
 
 record() {	# DIR VERSION-TEXT
@@ -38,7 +37,7 @@ record() {	# DIR VERSION-TEXT
 if [ -n "${LINUX_SRC:-}" ]; then
 	[ -d "$LINUX_SRC" ] || die "LINUX_SRC=$LINUX_SRC is not a directory; $both_ways"
 	src=$(cd "$LINUX_SRC" && pwd)
-	v=$(check_version "$src" "LINUX_SRC")
+	check_version "$src" "LINUX_SRC"
 	[ ! -e "$src/.config" ] || die "LINUX_SRC=$src has a .config: the harness builds out of tree and needs a clean source tree (make mrproper)"
 	record "$src" "Linux $v from LINUX_SRC=$src"
 	exit 0
@@ -81,5 +80,5 @@ if [ ! -f "$dest.complete" ]; then
 	touch "$dest.complete"
 fi
 
-v=$(check_version "$dest" "$deb")
+check_version "$dest" "$deb"
 record "$dest" "Linux $v from Debian $pkg $debver"

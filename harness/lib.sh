@@ -50,9 +50,12 @@ git_tree() {
 	git -C "$TREE" "$@"
 }
 
-# The series' new files that are part of the overlay (top-level entries
-# of the repository that mirror the kernel tree).
-OVERLAY_TOP="arch drivers include Documentation tools Kconfig.tdxconnect"
+# Everything in the repository that is not the harness is overlay: the
+# series' new files at their in-tree paths.  MAINTAINERS (the entry the
+# series adds) is derived from the patches and handled apart.
+NOT_OVERLAY='^(harness/|series/|\.ci/|\.gitignore$|README\.md$|Makefile$|MAINTAINERS$)'
+# Top-level folders of the overlay, for tidying up after an export.
+OVERLAY_TOP="arch drivers include Documentation tools"
 
 # Parse the manifest into parallel arrays:
 #   STEP_PATCH[i]  patch file name of step i (0-based)
@@ -104,7 +107,7 @@ read_manifest() {
 # Files of the overlay as the repository holds them (tracked or not,
 # ignoring what .gitignore ignores).
 overlay_files() {
-	(cd "$REPO" && git ls-files --cached --others --exclude-standard -- $OVERLAY_TOP | sort -u |
+	(cd "$REPO" && git ls-files --cached --others --exclude-standard | sort -u | grep -Ev "$NOT_OVERLAY" |
 		while read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done)
 }
 

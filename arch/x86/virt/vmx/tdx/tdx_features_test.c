@@ -59,6 +59,7 @@ static struct kunit_suite tdx_features_test_suite = {
 	.name = "tdx_features",
 	.test_cases = tdx_features_test_cases,
 };
+
 kunit_test_suite(tdx_features_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for TDX Connect feature detection");
