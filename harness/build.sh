@@ -93,9 +93,11 @@ dirs_for() {	# FROM TO
 	done
 }
 
-warnings() {	# LOG -> normalised warning lines
-	grep -E ': (warning|error):' "$1" |
-		sed -E "s|$SRC2/||g; s|$TREE/||g; s|^\.\./[^ ]*steps-src/||; s|:[0-9]+:[0-9]+:|:|" | sort -u
+# LOG -> normalised warning lines: compiler and sparse "file:l:c: warning:"
+# and kernel-doc "Warning: file:l ...", without paths and line numbers.
+warnings() {
+	grep -E ': (warning|error):|^(Warning|warning|WARNING): ' "$1" |
+		sed -E "s|$SRC2/||g; s|$TREE/||g; s|^\.\./[^ ]*steps-src/||; s|:[0-9]+:[0-9]+:|:|; s|:[0-9]+ | |" | sort -u
 }
 
 case "$mode" in

@@ -34,10 +34,10 @@ python3 "$kunit" config --arch=x86_64 --build_dir="$KBUILD" \
 	die "kunit.py config failed (log: build/logs/kunit-config.log)"
 }
 
-phase "kunit: building the kernel with $JOBS jobs (from scratch about 5 minutes; log: build/logs/kunit-build.log)"
-python3 "$kunit" build --arch=x86_64 --build_dir="$KBUILD" --jobs="$JOBS" \
-	--kunitconfig="$KBUILD/.kunitconfig.harness" \
-	>"$LOGS/kunit-build.log" 2>&1 || {
+phase "kunit: building the kernel with $JOBS jobs (from scratch about 7 minutes; log: build/logs/kunit-build.log)"
+with_progress "kunit: build" "$LOGS/kunit-build.log" "$KBUILD" \
+	python3 "$kunit" build --arch=x86_64 --build_dir="$KBUILD" --jobs="$JOBS" \
+	--kunitconfig="$KBUILD/.kunitconfig.harness" || {
 	grep -E 'error|Error' "$LOGS/kunit-build.log" | head -n 30 >&2
 	die "KUnit kernel build failed (log: build/logs/kunit-build.log)"
 }
@@ -55,7 +55,7 @@ phase "kunit: results"
 python3 "$kunit" parse --json="$LOGS/kunit.json" "$LOGS/kunit.log" >"$LOGS/kunit.txt" 2>&1
 prc=$?
 # Per suite and per test, as kunit.py prints them, then the total.
-grep -vE '^\s*$' "$LOGS/kunit.txt"
+grep -vE '^\s*$|Test results stored in' "$LOGS/kunit.txt"
 
 # Lockdep and KASAN report through the kernel log, not through KTAP.
 splat=$(grep -E 'BUG: KASAN|possible circular locking|possible recursive locking|inconsistent lock state|BUG: sleeping function|suspicious RCU usage|Kernel panic|BUG: unable to handle|general protection fault|kmemleak: [0-9]+ new suspected' "$LOGS/kunit.log" | head -n 5)

@@ -125,3 +125,27 @@ merge_fragments() {
 	     n != "" { if (!(n in v)) o[++k] = n; v[n] = $0; n = "" }
 	     END { for (i = 1; i <= k; i++) print v[o[i]] }'
 }
+
+# with_progress LABEL LOG DIR COMMAND...: run COMMAND with its output in
+# LOG, printing a phase line every minute while it runs (with the number
+# of objects in the build folder DIR), so that a long build is not
+# minutes of silence.  Returns COMMAND's status.
+with_progress() {
+	local label=$1 log=$2 dir=$3 pid
+	shift 3
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 60; do
+		phase "$label: $(find "$dir" -name '*.o' 2>/dev/null | wc -l) objects so far"
+	done
+	wait "$pid"
+}
+
+wait_for() {	# PID SECONDS: true once PID has exited
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	! kill -0 "$1" 2>/dev/null
+}
