@@ -84,11 +84,11 @@ kernel_doc() {
 }
 
 maintainers() {
-	local f entry="X86 TRUST DOMAIN EXTENSIONS (TDX) CONNECT" bad=0 n=0
+	local f sections entry="X86 TRUST DOMAIN EXTENSIONS (TDX) CONNECT" bad=0 n=0
 	while read -r f; do
 		n=$((n + 1))
-		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" </dev/null 2>/dev/null) |
-			grep -qxF "$entry" || { echo "$f is not covered by the MAINTAINERS entry '$entry'"; bad=1; }
+		sections=$(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" </dev/null 2>/dev/null)
+		grep -qxF "$entry" <<<"$sections" || { echo "$f is not covered by the MAINTAINERS entry '$entry'"; bad=1; }
 	done < <(new_files)
 	[ $bad -eq 0 ] && echo "MAINTAINERS entry covers all $n new files"
 }
