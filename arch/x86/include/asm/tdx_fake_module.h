@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fake TDX module for KUnit: the SEAMCALLs made with tdx_seamcall_ver()
+ * go to it instead of SEAM.  Only for tests; shared by the suites of
+ * arch/x86/virt/vmx/tdx and drivers/virt/coco/tdx-host.
+ *
+ * Copyright (C) 2026 The TDX Connect series authors
+ */
+#ifndef _ASM_X86_TDX_FAKE_MODULE_H
+#define _ASM_X86_TDX_FAKE_MODULE_H
+
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct kunit;
+struct tdx_module_args;
+
+/* Calls are counted per leaf for leaves below this number. */
+#define TDX_FAKE_NR_LEAVES	256
+#define TDX_FAKE_MAX_IOMMUS	4
+
+/**
+ * struct tdx_fake_iommu - a VT-d unit as the fake module sees it
+ * @vtbar: register base the host names it by in TDH.IOMMU.SETUP
+ * @tdx_capable: false makes TDH.IOMMU.SETUP fail with TDX_OPERAND_INVALID
+ * @set_up: TDH.IOMMU.SETUP completed and no TDH.IOMMU.CLEAR since
+ * @mt_hpa: the IOMMU_MT operand of the TDH.IOMMU.SETUP that set it up
+ */
+struct tdx_fake_iommu {
+	u64 vtbar;
+	bool tdx_capable;
+	bool set_up;
+	u64 mt_hpa;
+};
+
+/**
+ * struct tdx_fake_resume - a restart-style SEAMCALL that was interrupted
+ * @leaf: the leaf, 0 when nothing is pending
+ * @rcx: its RCX, which the restart must repeat
+ * @rdx: its RDX, which the restart must repeat
+ * @done: units of work completed so far
+ */
+struct tdx_fake_resume {
+	u16 leaf;
+	u64 rcx;
+	u64 rdx;
+	unsigned int done;
+};
+
+/**
+ * struct tdx_fake_module - state of the fake TDX module
+ * @features0: TDX_FEATURES0 as reported
+ * @pool_required_pages: memory_pool_required_pages as reported
+ * @ext_required: ext_required as reported
+ * @iommu_mt_page_count: iommu_mt_page_count as reported; TDH.IOMMU.SETUP
+ *	reads this many 4 KiB page entries after the two queue entries
+ * @ext_init_work: units of work of TDH.EXT.INIT
+ * @iommu_work: units of work of TDH.IOMMU.SETUP and TDH.IOMMU.CLEAR
+ * @interrupt_leaf: leaf whose calls are interrupted
+ * @interrupts: number of further calls of @interrupt_leaf to interrupt
+ * @interrupt_progress: entries (TDH.EXT.MEM.ADD) or units of work that an
+ *	interrupted call completes before it returns
+ *	TDX_INTERRUPTED_RESUMABLE
+ * @fail_nth: 1-based number of the call to fail, 0 for none
+ * @fail_status: status that call returns, without any side effect
+ * @other_leaf: handler of the leaves the fake does not implement itself,
+ *	for suites that fake more of the module (SPDM, IDE); NULL refuses
+ *	them with TDX_OPERAND_INVALID
+ * @priv: for @other_leaf
+ * @configured: TDH.SYS.CONFIG succeeded
+ * @config_features: the add-on features it enabled
+ * @pool_pages: pages added with TDH.EXT.MEM.ADD
+ * @ext_initialized: TDH.EXT.INIT completed
+ * @pamt: PAMT-like map: PFN of every page the fake owns, with its owner
+ * @iommus: VT-d units
+ * @nr_iommus: entries used in @iommus
+ * @resume: the restart-style call to resume, if any
+ * @nr_calls: all SEAMCALLs
+ * @nr_interrupted: SEAMCALLs that returned TDX_INTERRUPTED_RESUMABLE
+ * @calls: SEAMCALLs per leaf
+ */
+struct tdx_fake_module {
+	u64 features0;
+	u32 pool_required_pages;
+	u8 ext_required;
+	u32 iommu_mt_page_count;
+	unsigned int ext_init_work;
+	unsigned int iommu_work;
+
+	u16 interrupt_leaf;
+	unsigned int interrupts;
+	unsigned int interrupt_progress;
+	unsigned int fail_nth;
+	u64 fail_status;
+	u64 (*other_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,
+			  struct tdx_module_args *args);
+	void *priv;
+
+	bool configured;
+	u64 config_features;
+	u32 pool_pages;
+	bool ext_initialized;
+	struct xarray pamt;
+	struct tdx_fake_iommu iommus[TDX_FAKE_MAX_IOMMUS];
+	unsigned int nr_iommus;
+	struct tdx_fake_resume resume;
+
+	unsigned int nr_calls;
+	unsigned int nr_interrupted;
+	unsigned int calls[TDX_FAKE_NR_LEAVES];
+};
+
+struct tdx_fake_module *tdx_fake_module_install(struct kunit *test);
+void tdx_fake_module_reset(struct tdx_fake_module *fake);
+int tdx_fake_add_iommu(struct tdx_fake_module *fake, u64 vtbar, bool tdx_capable);
+bool tdx_fake_owns(struct tdx_fake_module *fake, u64 hpa);
+u64 tdx_fake_take(struct tdx_fake_module *fake, u64 hpa, unsigned int order);
+void tdx_fake_give_back(struct tdx_fake_module *fake, u64 hpa);
+unsigned long tdx_fake_nr_owned(struct tdx_fake_module *fake);
+unsigned int tdx_fake_calls(const struct tdx_fake_module *fake, u16 leaf);
+
+#endif /* _ASM_X86_TDX_FAKE_MODULE_H */
