@@ -14,7 +14,7 @@
 
 #define KMEMLEAK "/sys/kernel/debug/kmemleak"
 
-static void scan(void)
+static void request_scan(void)
 {
 	int fd = open(KMEMLEAK, O_WRONLY);
 
@@ -41,8 +41,8 @@ int main(void)
 	 * scan only at a later one.
 	 */
 	sleep(6);
-	scan();
-	scan();
+	request_scan();
+	request_scan();
 
 	printf("kmemleak-report: begin\n");
 	fflush(stdout);
