@@ -10,6 +10,8 @@
 
 H := harness
 SH := bash
+# one clock for the phase lines of every script a target runs
+export HARNESS_T0 := $(shell date +%s)
 
 .PHONY: all kunit check deps fetch assemble export series roundtrip \
 	steps steps-full w1 sparse feature-off fragment clean distclean help
