@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the SPDM session and IDE stream SEAMCALL wrappers: the
+ * registers each one passes in and reads out, the lock around every
+ * SEAMCALL, and the pages that a DELETE gives back.
+ *
+ * Copyright (C) 2026 The TDX Connect series authors
+ */
+
+#include <linux/atomic.h>
+#include <linux/bitfield.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+
+#include <asm/shared/tdx_errno.h>
+#include <asm/tdx.h>
+#include <asm/tdx_handoff.h>
+#include <asm/tdx_page_list.h>
+#include <asm/tdx_release.h>
+#include <asm/tdx_spdm_ide.h>
+
+#include "tdx.h"
+
+#define TEST_FUNC_ID	0x0100ULL
+#define TEST_SPDM_ID	0x5a5a0001ULL
+#define TEST_STREAM_ID	0x00000003ULL
+
+/* Registers seen by a recording stand-in for the module. */
+struct spdm_ide_rec {
+	unsigned int nr;
+	u64 fn;
+	struct tdx_module_args in;
+	bool locked;
+	u64 status;
+	struct tdx_module_args out;
+	/* for a DELETE: the pages to report released in the root page */
+	const struct tdx_handoff *ho;
+	unsigned int nr_warns;
+};
+
+static u64 rec_enter(u64 fn, struct tdx_module_args *args)
+{
+	struct spdm_ide_rec *rec = kunit_get_current_test()->priv;
+	unsigned int i;
+
+	rec->nr++;
+	rec->fn = fn;
+	rec->in = *args;
+	rec->locked = tdx_spdm_ide_locked();
+	if (rec->ho) {
+		for (i = 0; i < rec->ho->list->nr_pages; i++)
+			rec->ho->root[i] = page_to_phys(rec->ho->list->pages[i]);
+	}
+	*args = rec->out;
+	return rec->status;
+}
+
+static void rec_warn(const char *op, u64 status, unsigned int nr_pages)
+{
+	struct spdm_ide_rec *rec = kunit_get_current_test()->priv;
+
+	rec->nr_warns++;
+}
+
+static struct spdm_ide_rec *recording(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = kunit_kzalloc(test, sizeof(*rec), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	test->priv = rec;
+	kunit_activate_static_stub(test, tdx_seamcall_enter, rec_enter);
+	kunit_activate_static_stub(test, tdx_release_warn, rec_warn);
+	return rec;
+}
+
+/* One call, to version 0 of @leaf, made with the lock held. */
+static void expect_one_call(struct kunit *test, struct spdm_ide_rec *rec, u64 leaf)
+{
+	KUNIT_EXPECT_EQ(test, rec->nr, 1);
+	KUNIT_EXPECT_EQ(test, rec->fn, leaf);
+	KUNIT_EXPECT_TRUE(test, rec->locked);
+	KUNIT_EXPECT_FALSE(test, tdx_spdm_ide_locked());
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(page_list_free_action, tdx_page_list_free,
+			    struct tdx_page_list *);
+KUNIT_DEFINE_ACTION_WRAPPER(handoff_fini_action, tdx_handoff_fini, struct tdx_handoff *);
+KUNIT_DEFINE_ACTION_WRAPPER(free_page_action, __free_page, struct page *);
+
+/* A hand-off of @nr pages with its only chunk prepared. */
+static struct tdx_handoff *handoff_list(struct kunit *test, unsigned int nr,
+					struct tdx_page_list **listp)
+{
+	struct tdx_page_list *list = tdx_page_list_alloc_bulk(nr);
+	struct tdx_handoff *ho;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(list));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, page_list_free_action, list), 0);
+	ho = kunit_kzalloc(test, sizeof(*ho), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ho);
+	KUNIT_ASSERT_EQ(test, tdx_handoff_init(ho, list), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, handoff_fini_action, ho), 0);
+	KUNIT_ASSERT_EQ(test, tdx_handoff_next_chunk(ho), nr);
+	if (listp)
+		*listp = list;
+	return ho;
+}
+
+static struct tdx_handoff *handoff(struct kunit *test, unsigned int nr)
+{
+	return handoff_list(test, nr, NULL);
+}
+
+static u64 hpa_array(struct kunit *test, const struct tdx_handoff *ho)
+{
+	u64 arr;
+
+	KUNIT_ASSERT_EQ(test, tdx_handoff_hpa_array(ho, &arr), 0);
+	return arr;
+}
+
+static struct page *test_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_page_action, page), 0);
+	return page;
+}
+
+static void spdm_create_passes_func_id_and_spdm_mt(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct tdx_handoff *ho = handoff(test, 3);
+	u64 spdm_id = 0;
+
+	rec->out.rcx = TEST_SPDM_ID;
+	KUNIT_EXPECT_EQ(test, tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id), TDX_SUCCESS);
+	expect_one_call(test, rec, TDH_SPDM_CREATE);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_FUNC_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, hpa_array(test, ho));
+	KUNIT_EXPECT_EQ(test, rec->in.rdx & TDX_HPA_ARRAY_PFN, virt_to_phys(ho->root));
+	KUNIT_EXPECT_EQ(test, rec->in.r8, 0);
+	KUNIT_EXPECT_EQ(test, spdm_id, TEST_SPDM_ID);
+}
+
+static void spdm_create_passes_one_page_as_singleton(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct tdx_handoff *ho = handoff(test, 1);
+	u64 spdm_id = 0;
+
+	rec->status = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX;
+	KUNIT_EXPECT_EQ(test, tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id),
+			TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
+	expect_one_call(test, rec, TDH_SPDM_CREATE);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, page_to_phys(ho->list->pages[0]));
+}
+
+static void spdm_connect_passes_pages_and_returns_length(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct page *config = test_page(test);
+	struct page *resp = test_page(test);
+	struct page *req = test_page(test);
+	struct tdx_handoff *ho = handoff(test, 2);
+	u64 len = 0;
+
+	rec->status = TDX_SPDM_REQUEST;
+	rec->out.rcx = 0x44;
+	KUNIT_EXPECT_EQ(test, tdh_spdm_connect(TEST_SPDM_ID, config, resp, req, ho, &len),
+			TDX_SPDM_REQUEST);
+	expect_one_call(test, rec, TDH_SPDM_CONNECT);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, page_to_phys(config));
+	KUNIT_EXPECT_EQ(test, rec->in.r8, page_to_phys(resp));
+	KUNIT_EXPECT_EQ(test, rec->in.r9, page_to_phys(req));
+	KUNIT_EXPECT_EQ(test, rec->in.r10, hpa_array(test, ho));
+	KUNIT_EXPECT_EQ(test, rec->in.r11, 0);
+	KUNIT_EXPECT_EQ(test, len, 0x44);
+}
+
+static void spdm_disconnect_passes_pages_and_returns_length(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct page *resp = test_page(test);
+	struct page *req = test_page(test);
+	u64 len = 0;
+
+	rec->out.rcx = 0x18;
+	KUNIT_EXPECT_EQ(test, tdh_spdm_disconnect(TEST_SPDM_ID, resp, req, &len),
+			TDX_SUCCESS);
+	expect_one_call(test, rec, TDH_SPDM_DISCONNECT);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, page_to_phys(resp));
+	KUNIT_EXPECT_EQ(test, rec->in.r8, page_to_phys(req));
+	KUNIT_EXPECT_EQ(test, rec->in.r9, 0);
+	KUNIT_EXPECT_EQ(test, len, 0x18);
+}
+
+static void spdm_mng_passes_op_and_pages(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct page *resp = test_page(test);
+	struct page *req = test_page(test);
+	u64 len = 0;
+
+	rec->status = TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH;
+	rec->out.rcx = 0x20;
+	KUNIT_EXPECT_EQ(test, tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_KEY_UPDATE, resp,
+					   req, &len),
+			TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH);
+	expect_one_call(test, rec, TDH_SPDM_MNG);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, TDX_SPDM_MNG_KEY_UPDATE);
+	KUNIT_EXPECT_EQ(test, rec->in.r8, page_to_phys(resp));
+	KUNIT_EXPECT_EQ(test, rec->in.r9, page_to_phys(req));
+	KUNIT_EXPECT_EQ(test, len, 0x20);
+}
+
+static void ide_stream_create_passes_every_register(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct tdx_handoff *ho = handoff(test, 4);
+	struct tdx_ide_stream_cfg cfg = {
+		.ctrl = 0x1001,
+		.rid_assoc = { 0x2002, 0x3003 },
+		.addr_assoc = { 0x4004, 0x5005, 0x6006 },
+	};
+	u64 info = FIELD_PREP(TDX_IDE_STREAM_INFO_RP_DEVFN, 0x08) |
+		   TDX_IDE_STREAM_INFO_SELECTIVE;
+	u64 stream_id = 0, rp_ide_id = 0;
+
+	rec->out.rcx = TEST_STREAM_ID;
+	rec->out.rdx = 7;
+	KUNIT_EXPECT_EQ(test, tdh_ide_stream_create(info, TEST_SPDM_ID, ho, &cfg,
+						    &stream_id, &rp_ide_id),
+			TDX_SUCCESS);
+	expect_one_call(test, rec, TDH_IDE_STREAM_CREATE);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, 0x108);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.r8, hpa_array(test, ho));
+	KUNIT_EXPECT_EQ(test, rec->in.r9, 0x1001);
+	KUNIT_EXPECT_EQ(test, rec->in.r10, 0x2002);
+	KUNIT_EXPECT_EQ(test, rec->in.r11, 0x3003);
+	KUNIT_EXPECT_EQ(test, rec->in.r12, 0x4004);
+	KUNIT_EXPECT_EQ(test, rec->in.r13, 0x5005);
+	KUNIT_EXPECT_EQ(test, rec->in.r14, 0x6006);
+	KUNIT_EXPECT_EQ(test, rec->in.r15, 0);
+	KUNIT_EXPECT_EQ(test, stream_id, TEST_STREAM_ID);
+	KUNIT_EXPECT_EQ(test, rp_ide_id, 7);
+}
+
+static void ide_stream_block_passes_ids(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+
+	KUNIT_EXPECT_EQ(test, tdh_ide_stream_block(TEST_SPDM_ID, TEST_STREAM_ID),
+			TDX_SUCCESS);
+	expect_one_call(test, rec, TDH_IDE_STREAM_BLOCK);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, TEST_STREAM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.r8, 0);
+}
+
+static void ide_stream_km_passes_op_and_pages(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct page *resp = test_page(test);
+	struct page *req = test_page(test);
+	u64 len = 0;
+
+	rec->status = TDX_SPDM_REQUEST;
+	rec->out.rcx = 0x30;
+	KUNIT_EXPECT_EQ(test, tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID,
+						TDX_IDE_KM_REFRESH, resp, req, &len),
+			TDX_SPDM_REQUEST);
+	expect_one_call(test, rec, TDH_IDE_STREAM_KM);
+	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.rdx, TEST_STREAM_ID);
+	KUNIT_EXPECT_EQ(test, rec->in.r8, TDX_IDE_KM_REFRESH);
+	KUNIT_EXPECT_EQ(test, rec->in.r9, page_to_phys(resp));
+	KUNIT_EXPECT_EQ(test, rec->in.r10, page_to_phys(req));
+	KUNIT_EXPECT_EQ(test, len, 0x30);
+}
+
+/*
+ * A DELETE whose module writes @written pages of the list to the root page
+ * and reports them with @released; the list goes to
+ * tdx_page_list_release_hpa_array().  Pages it leaks are given back here.
+ */
+static int delete_and_release(struct kunit *test, bool spdm, unsigned int nr,
+			      u64 status, bool wrong_output)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct tdx_page_list *list;
+	struct tdx_handoff *ho = handoff_list(test, nr, &list);
+	struct page **pages;
+	u64 released = 0;
+	unsigned int i;
+	int ret;
+
+	pages = kunit_kmalloc_array(test, nr, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	memcpy(pages, list->pages, nr * sizeof(*pages));
+
+	rec->ho = nr > 1 ? ho : NULL;
+	rec->status = status;
+	rec->out.rcx = hpa_array(test, ho);
+	if (wrong_output)
+		rec->out.rcx ^= BIT_ULL(12);
+
+	if (spdm) {
+		KUNIT_EXPECT_EQ(test, tdh_spdm_delete(TEST_SPDM_ID, ho, &released), status);
+		expect_one_call(test, rec, TDH_SPDM_DELETE);
+		KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+		KUNIT_EXPECT_EQ(test, rec->in.rdx, virt_to_phys(ho->root));
+		KUNIT_EXPECT_EQ(test, rec->in.r8, 0);
+	} else {
+		KUNIT_EXPECT_EQ(test, tdh_ide_stream_delete(TEST_SPDM_ID, TEST_STREAM_ID, ho,
+							    &released), status);
+		expect_one_call(test, rec, TDH_IDE_STREAM_DELETE);
+		KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
+		KUNIT_EXPECT_EQ(test, rec->in.rdx, TEST_STREAM_ID);
+		KUNIT_EXPECT_EQ(test, rec->in.r8, virt_to_phys(ho->root));
+	}
+	KUNIT_EXPECT_EQ(test, released, rec->out.rcx);
+
+	/* The list is consumed by the release, freed or leaked. */
+	kunit_remove_action(test, page_list_free_action, list);
+	ret = tdx_page_list_release_hpa_array(list, ho, spdm ? "TDH.SPDM.DELETE" :
+					      "TDH.IDE.STREAM.DELETE", status, released);
+	if (ret) {
+		for (i = 0; i < nr; i++)
+			__free_page(pages[i]);
+	}
+	return ret;
+}
+
+static void spdm_delete_release_frees_what_the_module_released(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, TDX_SUCCESS, false), 0);
+	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+}
+
+static void spdm_delete_release_frees_a_singleton(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 1, TDX_SUCCESS, false), 0);
+	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+}
+
+static void spdm_delete_release_leaks_after_failure(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, TDX_OPERAND_BUSY, false),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 1);
+}
+
+static void ide_stream_delete_release_frees_what_the_module_released(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, TDX_SUCCESS, false), 0);
+	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+}
+
+static void ide_stream_delete_release_leaks_other_pages(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, TDX_SUCCESS, true), -EIO);
+	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 1);
+}
+
+/* Two callers at once: the module must never see them overlap. */
+struct serial_state {
+	struct kunit *test;
+	atomic_t inside;
+	atomic_t overlaps;
+	atomic_t calls;
+	atomic_t unlocked;
+	struct page *page;
+	struct completion done;
+};
+
+#define SERIAL_CALLS	50
+
+static u64 serial_enter(u64 fn, struct tdx_module_args *args)
+{
+	struct serial_state *st = kunit_get_current_test()->priv;
+
+	if (!tdx_spdm_ide_locked())
+		atomic_inc(&st->unlocked);
+	if (atomic_inc_return(&st->inside) > 1)
+		atomic_inc(&st->overlaps);
+	/* Stay in the "module" long enough for the other caller to arrive. */
+	usleep_range(50, 100);
+	atomic_dec(&st->inside);
+	atomic_inc(&st->calls);
+	return TDX_SUCCESS;
+}
+
+static void serial_calls(struct page *page)
+{
+	unsigned int i;
+	u64 len;
+
+	for (i = 0; i < SERIAL_CALLS; i++) {
+		if (i & 1)
+			tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID, TDX_IDE_KM_SETUP,
+					  page, page, &len);
+		else
+			tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_HEARTBEAT, page, page, &len);
+	}
+}
+
+static int serial_thread(void *data)
+{
+	struct serial_state *st = data;
+
+	/* The static stub follows the KUnit test of the current task. */
+	current->kunit_test = st->test;
+	serial_calls(st->page);
+	current->kunit_test = NULL;
+	complete(&st->done);
+	return 0;
+}
+
+static void concurrent_callers_are_serialized(struct kunit *test)
+{
+	struct serial_state *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct task_struct *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->test = test;
+	st->page = test_page(test);
+	init_completion(&st->done);
+	test->priv = st;
+	kunit_activate_static_stub(test, tdx_seamcall_enter, serial_enter);
+
+	t = kthread_run(serial_thread, st, "tdx_spdm_ide_test");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	serial_calls(st->page);
+	wait_for_completion(&st->done);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->calls), 2 * SERIAL_CALLS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->overlaps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&st->unlocked), 0);
+}
+
+static struct kunit_case tdx_spdm_ide_cases[] = {
+	KUNIT_CASE(spdm_create_passes_func_id_and_spdm_mt),
+	KUNIT_CASE(spdm_create_passes_one_page_as_singleton),
+	KUNIT_CASE(spdm_connect_passes_pages_and_returns_length),
+	KUNIT_CASE(spdm_disconnect_passes_pages_and_returns_length),
+	KUNIT_CASE(spdm_mng_passes_op_and_pages),
+	KUNIT_CASE(ide_stream_create_passes_every_register),
+	KUNIT_CASE(ide_stream_block_passes_ids),
+	KUNIT_CASE(ide_stream_km_passes_op_and_pages),
+	KUNIT_CASE(spdm_delete_release_frees_what_the_module_released),
+	KUNIT_CASE(spdm_delete_release_frees_a_singleton),
+	KUNIT_CASE(spdm_delete_release_leaks_after_failure),
+	KUNIT_CASE(ide_stream_delete_release_frees_what_the_module_released),
+	KUNIT_CASE(ide_stream_delete_release_leaks_other_pages),
+	KUNIT_CASE(concurrent_callers_are_serialized),
+	{}
+};
+
+static struct kunit_suite tdx_spdm_ide_suite = {
+	.name = "tdx_spdm_ide",
+	.test_cases = tdx_spdm_ide_cases,
+};
+
+kunit_test_suite(tdx_spdm_ide_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the TDX Connect SPDM and IDE SEAMCALL wrappers");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
