@@ -6,7 +6,7 @@
 #   make check        every check, one line each, "N passed, N failed"
 #
 # Finer targets: deps fetch assemble export series kunit steps steps-full
-# w1 sparse feature-off roundtrip clean distclean.
+# modules w1 sparse feature-off roundtrip clean distclean.
 
 H := harness
 SH := bash
@@ -14,7 +14,7 @@ SH := bash
 export HARNESS_T0 := $(shell date +%s)
 
 .PHONY: all kunit check deps fetch assemble export series roundtrip \
-	steps steps-full w1 sparse feature-off fragment clean distclean help
+	steps steps-full modules w1 sparse feature-off fragment clean distclean help
 
 all: kunit
 
@@ -45,7 +45,7 @@ roundtrip:
 series: assemble
 	@$(SH) $(H)/series.sh
 
-steps steps-full w1 sparse fragment: assemble
+steps steps-full modules w1 sparse fragment: assemble
 	@$(SH) $(H)/build.sh $@
 
 feature-off: assemble

@@ -4,6 +4,9 @@
 #
 #   build.sh steps       each step builds the directories it touches
 #   build.sh steps-full  each step builds vmlinux and modules (slow)
+#   build.sh modules     the whole series builds vmlinux and modules with
+#                        the fragment (tests and tdx-host as modules), so
+#                        that modpost checks every export and namespace
 #   build.sh w1          W=1 of the touched directories: no warning that
 #                        the base does not have
 #   build.sh sparse      sparse (make C=2) on the touched directories: no
@@ -24,7 +27,7 @@
 SRC2=$BUILD/steps-src
 O_STEPS=$BUILD/steps
 O_OFF=$BUILD/off
-mode=${1:?usage: build.sh steps|steps-full|w1|sparse|off|fragment}
+mode=${1:?usage: build.sh steps|steps-full|modules|w1|sparse|off|fragment}
 
 [ -d "$TREE/.git" ] || die "no assembled tree in build/linux: run 'make assemble' first"
 base=$(git_tree rev-parse "$BASE_TAG^{commit}")
@@ -126,6 +129,21 @@ steps | steps-full)
 		prev=$c
 	done
 	echo "${#commits[@]} steps build"
+	;;
+modules)
+	# The per-step builds compile directories only; modpost, which
+	# enforces EXPORT_SYMBOL_FOR_MODULES() and symbol namespaces, runs
+	# only when modules are linked against vmlinux.
+	checkout2 "$head"
+	[ -f "$O_STEPS/seed.config" ] || seed_config "$SRC2" "$O_STEPS"
+	configure "$SRC2" "$O_STEPS"
+	kmake "$SRC2" "$O_STEPS" vmlinux modules >"$LOGS/modules.log" 2>&1 || {
+		grep -E 'error|ERROR' "$LOGS/modules.log" | head -n 20
+		die "vmlinux and modules do not build (log: build/logs/modules.log)"
+	}
+	mapfile -t mods < <(cd "$O_STEPS" && git_tree diff --name-only "$base" "$head" -- '*Makefile' |
+		xargs -r -n1 dirname | sort -u | while read -r d; do ls "$d"/*.ko 2>/dev/null; done)
+	echo "vmlinux and modules build; series modules: ${#mods[@]} (${mods[*]##*/})"
 	;;
 w1 | sparse)
 	mapfile -t dirs < <(dirs_for "$base" "$head")

@@ -112,6 +112,7 @@ phase "check: KUnit under QEMU with lockdep and KASAN"
 check kunit bash "$HARNESS/kunit.sh"
 phase "check: builds"
 check steps bash "$HARNESS/build.sh" steps
+check modules bash "$HARNESS/build.sh" modules
 check w1 bash "$HARNESS/build.sh" w1
 check sparse bash "$HARNESS/build.sh" sparse
 check feature-off bash "$HARNESS/build.sh" off

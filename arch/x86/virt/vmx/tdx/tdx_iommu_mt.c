@@ -166,7 +166,8 @@ err_free_mt:
 	kfree(mt);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_alloc);
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_alloc,
+			  "tdx-host,tdx_iommu_mt_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test");
 
 /**
  * tdx_iommu_mt_free() - Free an IOMMU_MT and all of its pages
@@ -191,7 +192,8 @@ void tdx_iommu_mt_free(struct tdx_iommu_mt *mt)
 	__free_pages(mt->iq, mt->iq_order);
 	kfree(mt);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_free);
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_free,
+			  "tdx-host,tdx_iommu_mt_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test");
 
 /**
  * tdx_iommu_mt_hpa() - The IOMMU_MT operand of TDH.IOMMU.SETUP/CLEAR

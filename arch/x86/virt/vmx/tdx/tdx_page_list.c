@@ -179,7 +179,8 @@ err_free_pages:
 	kvfree(list);
 	return ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_alloc_bulk);
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_alloc_bulk,
+			  "tdx-host,tdx_page_list_test,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
 
 /**
  * tdx_page_list_alloc_contig() - Allocate a page list in contiguous blocks
@@ -269,4 +270,5 @@ void tdx_page_list_free(struct tdx_page_list *list)
 	}
 	kvfree(list);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_free);
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_free,
+			  "tdx-host,tdx_page_list_test,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");

@@ -110,7 +110,7 @@ int tdx_page_list_release(struct tdx_page_list *list, const char *op, u64 status
 	tdx_page_list_free(list);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_release);
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release, "tdx-host,tdx_release_test");
 
 /**
  * tdx_page_list_release_hpa_array() - Free pages released as an HPA_ARRAY_T
@@ -206,4 +206,5 @@ int tdx_iommu_mt_release(struct tdx_iommu_mt *mt, const char *op, u64 status)
 	tdx_iommu_mt_free(mt);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_release);
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_release,
+			  "tdx-host,tdx_release_test,tdx_connect_test");

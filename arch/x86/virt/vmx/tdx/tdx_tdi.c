@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SEAMCALL wrappers for the TDI lifecycle of TDX Connect.
+ *
+ * Unconfirmed: the leaves and their operands are the 2023 public "tdxio"
+ * ABI of the TDX module source (see asm/tdx_tdi.h).
+ *
+ * Each wrapper makes exactly one SEAMCALL, copies its outputs to
+ * out-parameters whatever the status and returns the raw status.  None of
+ * these leaves returns TDX_INTERRUPTED_RESUMABLE in the public source:
+ * each one changes a bounded number of entries (one metadata entry, one
+ * remapping entry, one MMIO page) under the module's own locks, so there
+ * is nothing to resume and no retry loop here.  Contention
+ * (TDX_OPERAND_BUSY) is returned to the caller, which knows whether
+ * retrying makes sense.
+ *
+ * Pages handed over (DEVIFMT.ADD, DEVIF.CREATE, MMIOMT.ADD) become TDX
+ * private memory; the REMOVE leaves report the pages they give back, for
+ * the caller to check before it frees them (asm/tdx_release.h).
+ *
+ * Copyright (C) 2026 The TDX Connect series authors
+ */
+
+#include <linux/bitfield.h>
+#include <linux/export.h>
+#include <linux/mm.h>
+
+#include <asm/tdx.h>
+#include <asm/tdx_tdi.h>
+
+#include "tdx.h"
+
+static u64 tdx_tdi_call(u16 leaf, struct tdx_module_args *args)
+{
+	return tdx_seamcall_ver(leaf, 0, args);
+}
+
+/**
+ * tdh_devifmt_add() - TDH.DEVIFMT.ADD: add a page to the TDI metadata tree
+ * @devifmt_idx: the entry to point to @page, TDX_DEVIFMT_IDX_*
+ * @page: the new metadata page; the module owns it on success
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_devifmt_add(u64 devifmt_idx, struct page *page)
+{
+	struct tdx_module_args args = {
+		.rcx = devifmt_idx,
+		.rdx = page_to_phys(page),
+	};
+
+	return tdx_tdi_call(TDH_DEVIFMT_ADD, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devifmt_remove() - TDH.DEVIFMT.REMOVE: take back an empty metadata page
+ * @devifmt_idx: the entry that points to the page, TDX_DEVIFMT_IDX_*
+ * @released_pa: physical address of the page the module gave back
+ *
+ * Context: Process context.
+ * Return: the TDX module status; TDX_DEVIF_INVALID_METADATA while a TDI
+ * the page describes still exists.
+ */
+u64 tdh_devifmt_remove(u64 devifmt_idx, u64 *released_pa)
+{
+	struct tdx_module_args args = {
+		.rcx = devifmt_idx,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DEVIFMT_REMOVE, &args);
+	*released_pa = args.rcx;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devifmt_rd() - TDH.DEVIFMT.RD: read one entry of the TDI metadata tree
+ * @devifmt_idx: the entry, TDX_DEVIFMT_IDX_*
+ * @entry: the entry, TDX_DEVIFMT_ENTRY_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_devifmt_rd(u64 devifmt_idx, u64 *entry)
+{
+	struct tdx_module_args args = {
+		.rcx = devifmt_idx,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DEVIFMT_RD, &args);
+	*entry = args.rcx;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_rd, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devif_create() - TDH.DEVIF.CREATE: assign a TDI to a trust domain
+ * @devif_id: IOMMU, IDE stream and function of the TDI, TDX_DEVIF_ID_*
+ * @vm_handle: physical address of the TD's TDR page
+ * @devifcs: page for the TDI's control structure
+ * @td_buf: page for the TDISP messages of the TD
+ * @vmm_buf: page for the TDISP messages of the host
+ *
+ * The TDI starts CONFIG_UNLOCKED.  Its metadata page must be present.
+ *
+ * Context: Process context.
+ * Return: the TDX module status.  The module owns the three pages on
+ * success and none of them on failure.
+ */
+u64 tdh_devif_create(u64 devif_id, u64 vm_handle, struct page *devifcs,
+		     struct page *td_buf, struct page *vmm_buf)
+{
+	struct tdx_module_args args = {
+		.rcx = devif_id,
+		.rdx = vm_handle,
+		.r8 = page_to_phys(devifcs),
+		.r9 = page_to_phys(td_buf),
+		.r10 = page_to_phys(vmm_buf),
+	};
+
+	return tdx_tdi_call(TDH_DEVIF_CREATE, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_create, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devif_remove() - TDH.DEVIF.REMOVE: take a TDI back from its trust domain
+ * @func_id: the TDI's FUNCTION_ID, TDX_FUNC_ID_*
+ * @td_buf_pa: the TD message buffer page given back
+ * @vmm_buf_pa: the host message buffer page given back
+ * @vm_handle: the TDR page of the TD that owned the TDI
+ *
+ * The control structure page goes back too; the module does not report
+ * it, the caller knows it.
+ *
+ * Context: Process context.
+ * Return: the TDX module status; TDX_DEVIF_INVALID_STATE while the TDI is
+ * not CONFIG_UNLOCKED, TDX_DEVIF_HAS_MAPPED_DMA while a DMA remapping
+ * entry is mapped for it and TDX_DEVIF_HAS_MAPPED_MMIO while any of its
+ * MMIO is mapped.
+ */
+u64 tdh_devif_remove(u64 func_id, u64 *td_buf_pa, u64 *vmm_buf_pa,
+		     u64 *vm_handle)
+{
+	struct tdx_module_args args = {
+		.rcx = func_id,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DEVIF_REMOVE, &args);
+	*td_buf_pa = args.rcx;
+	*vmm_buf_pa = args.rdx;
+	*vm_handle = args.r8;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devif_request() - TDH.DEVIF.REQUEST: generate a TDISP request
+ * @func_id: the TDI's FUNCTION_ID, TDX_FUNC_ID_*
+ * @req: the request to generate, TDX_DEVIF_REQ_*
+ * @request: page the module writes the secured request message to, for
+ *	     the caller to send to the device over DOE
+ * @req_out: the message code and length of the request, TDX_DEVIF_REQ_OUT_*
+ *
+ * One request may be outstanding per TDI; tdh_devif_response() completes it.
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_devif_request(u64 func_id, u64 req, struct page *request, u64 *req_out)
+{
+	struct tdx_module_args args = {
+		.rcx = func_id,
+		.rdx = req,
+		.r8 = page_to_phys(request),
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DEVIF_REQUEST, &args);
+	*req_out = args.rcx;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_request, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_devif_response() - TDH.DEVIF.RESPONSE: process the device's TDISP response
+ * @func_id: the TDI's FUNCTION_ID, TDX_FUNC_ID_*
+ * @response: page with the secured response message received over DOE
+ * @td: the response answers a request of the TD, not of the host
+ * @output: page the module copies the decrypted response to, or NULL
+ * @rsp_out: the response code, length and details, TDX_DEVIF_RSP_OUT_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_devif_response(u64 func_id, struct page *response, bool td,
+		       struct page *output, u64 *rsp_out)
+{
+	struct tdx_module_args args = {
+		.rcx = func_id,
+		.rdx = FIELD_PREP(TDX_DEVIF_RSP_IN_PA, PHYS_PFN(page_to_phys(response))) |
+		       FIELD_PREP(TDX_DEVIF_RSP_IN_TD, td),
+		.r8 = output ? page_to_phys(output) : 0,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DEVIF_RESPONSE, &args);
+	*rsp_out = args.rcx;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_response, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_dmar_add() - TDH.DMAR.ADD: add a trusted DMA remapping entry
+ * @dmar_idx: the entry's level, PASID, RID and IOMMU, TDX_DMAR_IDX_*
+ * @entry: the entry; qwords past the level's entry size must be 0
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_dmar_add(u64 dmar_idx, const struct tdx_dmar_entry *entry)
+{
+	struct tdx_module_args args = {
+		.rcx = dmar_idx,
+		.rdx = entry->qw[0],
+		.r8 = entry->qw[1],
+		.r9 = entry->qw[2],
+		.r10 = entry->qw[3],
+		.r11 = entry->qw[4],
+		.r12 = entry->qw[5],
+		.r13 = entry->qw[6],
+		.r14 = entry->qw[7],
+	};
+
+	return tdx_tdi_call(TDH_DMAR_ADD, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_dmar_block() - TDH.DMAR.BLOCK: block a trusted DMA remapping entry
+ * @dmar_idx: the entry, TDX_DMAR_IDX_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_dmar_block(u64 dmar_idx)
+{
+	struct tdx_module_args args = {
+		.rcx = dmar_idx,
+	};
+
+	return tdx_tdi_call(TDH_DMAR_BLOCK, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_block, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_dmar_read() - TDH.DMAR.READ: read a trusted DMA remapping entry
+ * @dmar_idx: the entry, TDX_DMAR_IDX_*
+ * @entry: the entry, from the registers TDH.DMAR.ADD takes it in
+ *
+ * Unconfirmed: the public source writes the entry with a helper that is
+ * not public; the registers are assumed to mirror TDH.DMAR.ADD.
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_dmar_read(u64 dmar_idx, struct tdx_dmar_entry *entry)
+{
+	struct tdx_module_args args = {
+		.rcx = dmar_idx,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_DMAR_READ, &args);
+	*entry = (struct tdx_dmar_entry) {
+		.qw = { args.rdx, args.r8, args.r9, args.r10, args.r11,
+			args.r12, args.r13, args.r14 },
+	};
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_read, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_dmar_remove() - TDH.DMAR.REMOVE: remove a blocked DMA remapping entry
+ * @dmar_idx: the entry, TDX_DMAR_IDX_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status; TDX_DMAR_INVALID_MAPPING_STATE unless
+ * tdh_dmar_block() blocked the entry first.
+ */
+u64 tdh_dmar_remove(u64 dmar_idx)
+{
+	struct tdx_module_args args = {
+		.rcx = dmar_idx,
+	};
+
+	return tdx_tdi_call(TDH_DMAR_REMOVE, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmiomt_add() - TDH.MMIOMT.ADD: add a page to the MMIO metadata tree
+ * @mmiomt_idx: the entry to point to @page, TDX_MMIOMT_IDX_*
+ * @page: the new metadata page; the module owns it on success
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_mmiomt_add(u64 mmiomt_idx, struct page *page)
+{
+	struct tdx_module_args args = {
+		.rcx = mmiomt_idx,
+		.rdx = page_to_phys(page),
+	};
+
+	return tdx_tdi_call(TDH_MMIOMT_ADD, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmiomt_set() - TDH.MMIOMT.SET: give MMIO to a TDI or take it back
+ * @mmiomt_idx: the MMIO page or region, TDX_MMIOMT_IDX_*
+ * @set_info: TDX_MMIOMT_TYPE_DATA with the owning TDI's FUNCTION_ID, or
+ *	      TDX_MMIOMT_TYPE_QNODE to release it, TDX_MMIOMT_SET_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status; TDX_MMIO_INVALID_PAGE_METADATA when
+ * releasing MMIO that is still mapped.
+ */
+u64 tdh_mmiomt_set(u64 mmiomt_idx, u64 set_info)
+{
+	struct tdx_module_args args = {
+		.rcx = mmiomt_idx,
+		.rdx = set_info,
+	};
+
+	return tdx_tdi_call(TDH_MMIOMT_SET, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_set, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmiomt_rd() - TDH.MMIOMT.RD: read one entry of the MMIO metadata tree
+ * @mmiomt_idx: the entry, TDX_MMIOMT_IDX_*
+ * @entry: the entry, TDX_MMIOMT_ENTRY_* or TDX_MMIOMT_NODE_*
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_mmiomt_rd(u64 mmiomt_idx, struct tdx_mmiomt_entry *entry)
+{
+	struct tdx_module_args args = {
+		.rcx = mmiomt_idx,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_MMIOMT_RD, &args);
+	*entry = (struct tdx_mmiomt_entry) {
+		.qw = { args.rcx, args.rdx, args.r8, args.r9 },
+	};
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_rd, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmiomt_remove() - TDH.MMIOMT.REMOVE: take back an empty MMIO metadata page
+ * @mmiomt_idx: the entry that points to the page, TDX_MMIOMT_IDX_*
+ * @released_pfn: the page the module gave back, as a page frame number:
+ *		  unlike TDH.DEVIFMT.REMOVE, this leaf reports a PFN
+ *
+ * Context: Process context.
+ * Return: the TDX module status; TDX_MMIO_INVALID_PAGE_METADATA while
+ * the page still gives MMIO to a TDI.
+ */
+u64 tdh_mmiomt_remove(u64 mmiomt_idx, u64 *released_pfn)
+{
+	struct tdx_module_args args = {
+		.rcx = mmiomt_idx,
+	};
+	u64 status;
+
+	status = tdx_tdi_call(TDH_MMIOMT_REMOVE, &args);
+	*released_pfn = args.rcx;
+	return status;
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmio_map() - TDH.MMIO.MAP: map TDI MMIO into a TD's secure EPT
+ * @gpa_info: the guest page and mapping level, TDX_GPA_INFO_*
+ * @vm_handle: the TDR page of the TD that owns the TDI
+ * @mmio_pa: the host physical MMIO page, given to the TDI with
+ *	     tdh_mmiomt_set()
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_mmio_map(u64 gpa_info, u64 vm_handle, u64 mmio_pa)
+{
+	struct tdx_module_args args = {
+		.rcx = gpa_info,
+		.rdx = vm_handle,
+		.r8 = mmio_pa,
+	};
+
+	return tdx_tdi_call(TDH_MMIO_MAP, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_map, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmio_block() - TDH.MMIO.BLOCK: block a mapping of TDI MMIO
+ * @gpa_info: the guest page and mapping level, TDX_GPA_INFO_*
+ * @vm_handle: the TDR page of the TD
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_mmio_block(u64 gpa_info, u64 vm_handle)
+{
+	struct tdx_module_args args = {
+		.rcx = gpa_info,
+		.rdx = vm_handle,
+	};
+
+	return tdx_tdi_call(TDH_MMIO_BLOCK, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_block, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/**
+ * tdh_mmio_unmap() - TDH.MMIO.UNMAP: remove a blocked mapping of TDI MMIO
+ * @gpa_info: the guest page and mapping level, TDX_GPA_INFO_*
+ * @vm_handle: the TDR page of the TD
+ *
+ * Context: Process context.
+ * Return: the TDX module status.
+ */
+u64 tdh_mmio_unmap(u64 gpa_info, u64 vm_handle)
+{
+	struct tdx_module_args args = {
+		.rcx = gpa_info,
+		.rdx = vm_handle,
+	};
+
+	return tdx_tdi_call(TDH_MMIO_UNMAP, &args);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_unmap, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");

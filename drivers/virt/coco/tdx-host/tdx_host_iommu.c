@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Trusted IOMMU setup for TDX Connect.
+ *
+ * Before the TDX module accepts any TDX Connect request for a device, the
+ * VT-d unit in front of that device must be handed to the module with
+ * TDH.IOMMU.SETUP, together with an IOMMU_MT: the queue blocks and pages
+ * the module runs the unit's trusted side with.  tdx-host does this for
+ * every VT-d unit when it probes, before it registers anything else, and
+ * takes every unit back with TDH.IOMMU.CLEAR, in reverse, when it goes
+ * away.  Units the module reports as not TDX capable are skipped.
+ *
+ * Copyright (C) 2026 The TDX Connect series authors
+ */
+#define pr_fmt(fmt)	KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/dmar.h>
+#include <linux/err.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include <asm/shared/tdx_errno.h>
+#include <asm/tdx.h>
+#include <asm/tdx_iommu_mt.h>
+#include <asm/tdx_release.h>
+
+#include "tdx_host_iommu.h"
+
+/*
+ * Set up one unit with an IOMMU_MT of its own.  A unit that is not TDX
+ * capable is counted and left alone; the module owns nothing of an
+ * IOMMU_MT it refused that way.  After any other failure the module may
+ * own the IOMMU_MT, so it is leaked.
+ */
+static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base,
+				    unsigned int iq_order, unsigned int nr_mt_pages)
+{
+	struct tdx_host_iommu *unit = &iommus->units[iommus->nr_set_up];
+	struct tdx_iommu_mt *mt;
+	u64 status, iommu_id;
+
+	mt = tdx_iommu_mt_alloc(iq_order, nr_mt_pages);
+	if (IS_ERR(mt))
+		return PTR_ERR(mt);
+
+	status = tdh_iommu_setup(reg_base, mt, &iommu_id);
+	if ((status & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_INVALID) {
+		tdx_iommu_mt_free(mt);
+		pr_info("VT-d unit at 0x%llx is not TDX capable, skipped\n", reg_base);
+		iommus->nr_not_capable++;
+		return 0;
+	}
+	if (status != TDX_SUCCESS) {
+		pr_err("TDH.IOMMU.SETUP of the VT-d unit at 0x%llx failed: 0x%016llx\n",
+		       reg_base, status);
+		tdx_iommu_mt_release(mt, "TDH.IOMMU.SETUP", status);
+		return -EIO;
+	}
+
+	unit->reg_base = reg_base;
+	unit->iommu_id = iommu_id;
+	unit->mt = mt;
+	iommus->nr_set_up++;
+	return 0;
+}
+
+/**
+ * tdx_host_iommus_clear() - Take every VT-d unit back from the TDX module
+ * @iommus: the units from tdx_host_iommus_setup(); consumed
+ *
+ * Runs TDH.IOMMU.CLEAR on the units in the reverse order of their setup
+ * and frees each IOMMU_MT after tdx_iommu_mt_release() has checked that
+ * the module gave all of it back.  The IOMMU_MT of a unit whose CLEAR
+ * fails stays with the module: it is leaked with one WARN and the other
+ * units are still cleared.
+ *
+ * Context: Process context, may sleep.
+ */
+VISIBLE_IF_KUNIT void tdx_host_iommus_clear(struct tdx_host_iommus *iommus)
+{
+	while (iommus->nr_set_up) {
+		struct tdx_host_iommu *unit = &iommus->units[iommus->nr_set_up - 1];
+		u64 status;
+
+		status = tdh_iommu_clear(unit->iommu_id, unit->mt);
+		tdx_iommu_mt_release(unit->mt, "TDH.IOMMU.CLEAR", status);
+		unit->mt = NULL;
+		iommus->nr_set_up--;
+	}
+	kfree(iommus);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommus_clear);
+
+/**
+ * tdx_host_iommus_setup() - Give VT-d units to the TDX module
+ * @reg_bases: register base addresses of the units
+ * @nr: number of entries in @reg_bases, 0 or more
+ * @iq_order: allocation order of the queue blocks of each IOMMU_MT
+ * @nr_mt_pages: 4 KiB pages of each IOMMU_MT, the iommu_mt_page_count
+ *		 global metadata field
+ *
+ * Runs TDH.IOMMU.SETUP on each unit in the order of @reg_bases, each with
+ * an IOMMU_MT of its own.  Units the module reports as not TDX capable
+ * (TDX_OPERAND_INVALID) are skipped with one message each.  If a unit
+ * fails otherwise, the units set up before it are cleared again, in
+ * reverse, as tdx_host_iommus_clear() does.
+ *
+ * Context: Process context, may sleep.
+ * Return: the units set up, to be given to tdx_host_iommus_clear();
+ * ERR_PTR(-EIO) if the TDX module failed a unit, ERR_PTR(-ENOMEM) or
+ * another error of tdx_iommu_mt_alloc() otherwise.
+ */
+VISIBLE_IF_KUNIT struct tdx_host_iommus *
+tdx_host_iommus_setup(const u64 *reg_bases, unsigned int nr,
+		      unsigned int iq_order, unsigned int nr_mt_pages)
+{
+	struct tdx_host_iommus *iommus;
+	unsigned int i;
+	int ret;
+
+	iommus = kzalloc_flex(*iommus, units, nr);
+	if (!iommus)
+		return ERR_PTR(-ENOMEM);
+
+	for (i = 0; i < nr; i++) {
+		ret = tdx_host_iommu_setup_one(iommus, reg_bases[i], iq_order,
+					       nr_mt_pages);
+		if (ret)
+			goto err_clear;
+	}
+	return iommus;
+
+err_clear:
+	tdx_host_iommus_clear(iommus);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommus_setup);
+
+/**
+ * tdx_host_iommu_reg_bases() - Register bases of the VT-d units to set up
+ * @reg_bases: set to an array to be freed with kfree(), or to NULL
+ *
+ * The active DRHD units of the DMAR table; tests supply their own.
+ *
+ * Context: Process context, may sleep.
+ * Return: the number of entries in @reg_bases, or a negative errno.
+ */
+VISIBLE_IF_KUNIT int tdx_host_iommu_reg_bases(u64 **reg_bases)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_iommu_reg_bases, reg_bases);
+
+	return dmar_get_drhd_reg_bases(reg_bases);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reg_bases);
+
+static void tdx_host_iommus_clear_action(void *iommus)
+{
+	tdx_host_iommus_clear(iommus);
+}
+
+/**
+ * tdx_host_iommus_init() - Set up the trusted IOMMU on every VT-d unit
+ * @dev: the tdx-host device
+ * @sysinfo: global metadata of the TDX module, with TDX Connect
+ *
+ * Precondition of everything else TDX Connect does, so called first from
+ * probe.  The units are cleared by a devm action, so anything registered
+ * with devm after this call is unregistered before the units are cleared.
+ *
+ * Context: Process context, may sleep.
+ * Return: the number of units set up, or a negative errno; nothing is
+ * left set up on failure.
+ */
+int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo)
+{
+	struct tdx_host_iommus *iommus;
+	u64 *reg_bases;
+	int nr, ret;
+
+	nr = tdx_host_iommu_reg_bases(&reg_bases);
+	if (nr < 0)
+		return nr;
+
+	iommus = tdx_host_iommus_setup(reg_bases, nr, TDX_HOST_IOMMU_IQ_ORDER,
+				       sysinfo->connect.iommu_mt_page_count);
+	kfree(reg_bases);
+	if (IS_ERR(iommus)) {
+		dev_err(dev, "cannot set up the VT-d units for TDX Connect: %ld\n",
+			PTR_ERR(iommus));
+		return PTR_ERR(iommus);
+	}
+
+	dev_info(dev, "TDX Connect: %u of %d VT-d units set up\n",
+		 iommus->nr_set_up, nr);
+	nr = iommus->nr_set_up;
+
+	ret = devm_add_action_or_reset(dev, tdx_host_iommus_clear_action, iommus);
+	return ret ?: nr;
+}

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the trusted IOMMU setup of tdx-host: every VT-d unit
+ * handed to the fake TDX module and taken back in reverse, with every
+ * failure unwound and every page either freed or owned by the module.
+ *
+ * Copyright (C) 2026 The TDX Connect series authors
+ */
+
+#include <linux/bitops.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+
+#include <asm/shared/tdx_errno.h>
+#include <asm/tdx.h>
+#include <asm/tdx_fake_module.h>
+#include <asm/tdx_iommu_mt.h>
+#include <asm/tdx_page_list.h>
+#include <asm/tdx_release.h>
+
+#include "tdx_host_iommu.h"
+
+/* SEAMCALL leaves, as in the TDX Connect ABI. */
+#define TEST_TDH_IOMMU_SETUP	128
+#define TEST_TDH_IOMMU_CLEAR	129
+
+#define TEST_NR_UNITS		4
+#define TEST_IQ_ORDER		1
+#define TEST_MT_PAGES		3
+/* Entries of the fake's ownership map per IOMMU_MT: two blocks and the pages. */
+#define TEST_OWNED_PER_UNIT	(2 + TEST_MT_PAGES)
+/* A failure that does not mean "not TDX capable". */
+#define TEST_FAILURE		TDX_OPERAND_BUSY
+
+static const u64 test_vtbars[TEST_NR_UNITS] = {
+	0xfed90000, 0xfed91000, 0xfed92000, 0xfed93000,
+};
+
+/* Blocks allocated for IOMMU_MTs, to give back the ones leaked on purpose. */
+#define TEST_MAX_BLOCKS		(3 * TEST_NR_UNITS)
+/* Queue blocks made safe, two per IOMMU_MT freed. */
+#define TEST_MAX_RESETS		(2 * TEST_NR_UNITS)
+
+struct iommu_test {
+	struct tdx_fake_module *fake;
+
+	unsigned int fail_block;	/* 1-based allocation to fail, 0 for none */
+	unsigned int nr_blocks;
+	struct page *block[TEST_MAX_BLOCKS];
+	unsigned int block_order[TEST_MAX_BLOCKS];
+	unsigned int nr_list_allocs;
+	unsigned long nr_list_pages;
+
+	/* Units set up in the fake (bit per unit) when each block was reset. */
+	unsigned int nr_resets;
+	unsigned long set_up_at_reset[TEST_MAX_RESETS];
+	struct page *reset_block[TEST_MAX_RESETS];
+
+	unsigned int warns;
+	const char *warn_op;
+	u64 warn_status;
+};
+
+static struct iommu_test *state(void)
+{
+	return kunit_get_current_test()->priv;
+}
+
+static unsigned long fake_set_up_units(struct tdx_fake_module *fake)
+{
+	unsigned long set_up = 0;
+	unsigned int i;
+
+	for (i = 0; i < fake->nr_iommus; i++) {
+		if (fake->iommus[i].set_up)
+			set_up |= BIT(i);
+	}
+	return set_up;
+}
+
+static struct page *rec_alloc_block(unsigned int order)
+{
+	struct iommu_test *t = state();
+	struct page *block;
+
+	if (t->nr_blocks == t->fail_block - 1)
+		return NULL;
+	if (t->nr_blocks == TEST_MAX_BLOCKS)
+		return NULL;
+
+	block = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+	if (block) {
+		t->block[t->nr_blocks] = block;
+		t->block_order[t->nr_blocks] = order;
+		t->nr_blocks++;
+	}
+	return block;
+}
+
+static struct tdx_page_list *rec_alloc_meta(unsigned int nr_pages)
+{
+	struct tdx_page_list *list;
+
+	list = kvzalloc(struct_size(list, pages, nr_pages), GFP_KERNEL);
+	if (list)
+		list->nr_pages = nr_pages;
+	state()->nr_list_allocs++;
+	return list;
+}
+
+static unsigned long rec_alloc_bulk_pages(unsigned long nr_pages, struct page **pages)
+{
+	unsigned long filled = alloc_pages_bulk(GFP_KERNEL | __GFP_ZERO, nr_pages, pages);
+
+	state()->nr_list_pages = filled;
+	return filled;
+}
+
+/* Called for each queue block right before it is freed. */
+static void rec_reset_block(struct page *block, unsigned int order)
+{
+	struct iommu_test *t = state();
+
+	if (t->nr_resets < TEST_MAX_RESETS) {
+		t->set_up_at_reset[t->nr_resets] = fake_set_up_units(t->fake);
+		t->reset_block[t->nr_resets] = block;
+	}
+	t->nr_resets++;
+}
+
+static void rec_warn(const char *op, u64 status, unsigned int nr_pages)
+{
+	struct iommu_test *t = state();
+
+	t->warns++;
+	t->warn_op = op;
+	t->warn_status = status;
+}
+
+/*
+ * Give back queue blocks the code under test leaked on purpose: blocks of
+ * the queue order that were never reset and that the fake does not own
+ * (the fake frees those itself).  Runs before the fake goes away.
+ */
+static void give_back_leaked_blocks(void *data)
+{
+	struct iommu_test *t = data;
+	unsigned int i, j;
+
+	for (i = 0; i < t->nr_blocks; i++) {
+		bool reset = false;
+
+		if (t->block_order[i] != TEST_IQ_ORDER ||
+		    tdx_fake_owns(t->fake, page_to_phys(t->block[i])))
+			continue;
+		for (j = 0; j < min(t->nr_resets, TEST_MAX_RESETS); j++)
+			reset |= t->reset_block[j] == t->block[i];
+		if (!reset)
+			__free_pages(t->block[i], t->block_order[i]);
+	}
+}
+
+static int tdx_host_iommu_test_init(struct kunit *test)
+{
+	struct iommu_test *t;
+	unsigned int i;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+
+	t->fake = tdx_fake_module_install(test);
+	/* As after TDX module initialization with TDX Connect. */
+	t->fake->ext_initialized = true;
+	t->fake->iommu_mt_page_count = TEST_MT_PAGES;
+	for (i = 0; i < TEST_NR_UNITS; i++) {
+		if (tdx_fake_add_iommu(t->fake, test_vtbars[i], true))
+			return -ENOSPC;
+	}
+
+	kunit_activate_static_stub(test, tdx_iommu_mt_alloc_block, rec_alloc_block);
+	kunit_activate_static_stub(test, tdx_iommu_mt_reset_block, rec_reset_block);
+	kunit_activate_static_stub(test, tdx_page_list_alloc_meta, rec_alloc_meta);
+	kunit_activate_static_stub(test, tdx_page_list_alloc_bulk_pages, rec_alloc_bulk_pages);
+	kunit_activate_static_stub(test, tdx_release_warn, rec_warn);
+
+	/* Added after the fake, so it runs before the fake frees what it owns. */
+	return kunit_add_action_or_reset(test, give_back_leaked_blocks, t);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(iommus_clear_action, tdx_host_iommus_clear,
+			    struct tdx_host_iommus *);
+
+static struct tdx_host_iommus *setup(struct kunit *test, unsigned int nr)
+{
+	struct tdx_host_iommus *iommus;
+
+	iommus = tdx_host_iommus_setup(test_vtbars, nr, TEST_IQ_ORDER, TEST_MT_PAGES);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(iommus));
+	return iommus;
+}
+
+/* The set-up units: one IOMMU_MT each, owned by the module, in order. */
+static void expect_set_up(struct kunit *test, const struct tdx_host_iommus *iommus,
+			  unsigned long units)
+{
+	struct tdx_fake_module *fake = state()->fake;
+	unsigned int i, n = 0;
+
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), units);
+	KUNIT_ASSERT_EQ(test, iommus->nr_set_up, hweight_long(units));
+	for_each_set_bit(i, &units, TEST_NR_UNITS) {
+		const struct tdx_host_iommu *unit = &iommus->units[n++];
+
+		KUNIT_EXPECT_EQ(test, unit->reg_base, test_vtbars[i]);
+		KUNIT_ASSERT_NOT_NULL(test, unit->mt);
+		KUNIT_EXPECT_EQ(test, fake->iommus[i].mt_hpa, tdx_iommu_mt_hpa(unit->mt));
+		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(unit->mt->iq)));
+		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(unit->mt->ctxiq)));
+	}
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake),
+			hweight_long(units) * TEST_OWNED_PER_UNIT);
+}
+
+/*
+ * The IOMMU_MTs of @units were freed one unit at a time, the last unit
+ * first, each right after the CLEAR of its unit: while the units before
+ * it, and @stays, were still set up.
+ */
+static void expect_cleared_in_reverse(struct kunit *test, unsigned long units,
+				      unsigned long stays)
+{
+	struct iommu_test *t = state();
+	unsigned int n = 0;
+
+	while (units) {
+		units &= ~BIT(__fls(units));
+		KUNIT_ASSERT_LE(test, n + 2, t->nr_resets);
+		KUNIT_EXPECT_EQ(test, t->set_up_at_reset[n], units | stays);
+		KUNIT_EXPECT_EQ(test, t->set_up_at_reset[n + 1], units | stays);
+		n += 2;
+	}
+	KUNIT_EXPECT_EQ(test, t->nr_resets, n);
+}
+
+static void setup_of_no_unit_makes_no_seamcall(struct kunit *test)
+{
+	struct tdx_fake_module *fake = state()->fake;
+	struct tdx_host_iommus *iommus = setup(test, 0);
+
+	KUNIT_EXPECT_EQ(test, iommus->nr_set_up, 0);
+	KUNIT_EXPECT_EQ(test, iommus->nr_not_capable, 0);
+	tdx_host_iommus_clear(iommus);
+	KUNIT_EXPECT_EQ(test, fake->nr_calls, 0);
+	KUNIT_EXPECT_EQ(test, state()->nr_blocks, 0);
+}
+
+static void setup_and_clear_one_unit(struct kunit *test)
+{
+	struct tdx_fake_module *fake = state()->fake;
+	struct tdx_host_iommus *iommus = setup(test, 1);
+
+	expect_set_up(test, iommus, BIT(0));
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), 1);
+
+	tdx_host_iommus_clear(iommus);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), 1);
+	KUNIT_EXPECT_FALSE(test, fake->iommus[0].set_up);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	expect_cleared_in_reverse(test, BIT(0), 0);
+	KUNIT_EXPECT_EQ(test, state()->warns, 0);
+}
+
+/*
+ * Four units, each in turn not TDX capable: it is skipped and counted,
+ * its IOMMU_MT freed at once, and the other three are set up.
+ */
+static void setup_skips_a_unit_that_is_not_tdx_capable(struct kunit *test)
+{
+	const unsigned int *skip = test->param_value;
+	struct tdx_fake_module *fake = state()->fake;
+	unsigned long units = GENMASK(TEST_NR_UNITS - 1, 0) & ~BIT(*skip);
+	struct tdx_host_iommus *iommus;
+
+	fake->iommus[*skip].tdx_capable = false;
+	iommus = setup(test, TEST_NR_UNITS);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, iommus_clear_action, iommus), 0);
+
+	expect_set_up(test, iommus, units);
+	KUNIT_EXPECT_EQ(test, iommus->nr_not_capable, 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), TEST_NR_UNITS);
+	/* Only the refused IOMMU_MT has been freed, while the units before it were set up. */
+	KUNIT_EXPECT_EQ(test, state()->nr_resets, 2);
+	KUNIT_EXPECT_EQ(test, state()->set_up_at_reset[0], GENMASK(*skip, 0) & ~BIT(*skip));
+	KUNIT_EXPECT_EQ(test, state()->warns, 0);
+}
+
+static const unsigned int unit_index[] = { 0, 1, 2, 3 };
+
+static void unit_desc(const unsigned int *unit, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "unit %u", *unit);
+}
+
+KUNIT_ARRAY_PARAM(unit, unit_index, unit_desc);
+
+static void nth_clear_desc(const unsigned int *nth, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "CLEAR %u of %u fails", *nth + 1, TEST_NR_UNITS);
+}
+
+KUNIT_ARRAY_PARAM(nth_clear, unit_index, nth_clear_desc);
+
+/* Removal: every unit cleared, last set up first; the module owns nothing after. */
+static void clear_takes_every_unit_back_in_reverse(struct kunit *test)
+{
+	struct tdx_fake_module *fake = state()->fake;
+	struct tdx_host_iommus *iommus = setup(test, TEST_NR_UNITS);
+
+	expect_set_up(test, iommus, GENMASK(TEST_NR_UNITS - 1, 0));
+	tdx_host_iommus_clear(iommus);
+
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
+	expect_cleared_in_reverse(test, GENMASK(TEST_NR_UNITS - 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, state()->warns, 0);
+}
+
+/*
+ * What setting up and clearing four units costs: one TDH.IOMMU.SETUP and
+ * one TDH.IOMMU.CLEAR per unit, and per unit three page allocations (the
+ * two queue blocks and the root page) and one page list of the MT pages.
+ */
+static void four_units_cost_one_seamcall_each_way(struct kunit *test)
+{
+	struct tdx_fake_module *fake = state()->fake;
+	struct tdx_host_iommus *iommus = setup(test, TEST_NR_UNITS);
+	struct iommu_test *t = state();
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, fake->nr_calls, TEST_NR_UNITS);
+	KUNIT_EXPECT_EQ(test, t->nr_blocks, 3 * TEST_NR_UNITS);
+	for (i = 0; i < t->nr_blocks; i++)
+		KUNIT_EXPECT_EQ(test, t->block_order[i], i % 3 == 2 ? 0 : TEST_IQ_ORDER);
+	KUNIT_EXPECT_EQ(test, t->nr_list_allocs, TEST_NR_UNITS);
+	KUNIT_EXPECT_EQ(test, t->nr_list_pages, TEST_MT_PAGES);
+
+	tdx_host_iommus_clear(iommus);
+	KUNIT_EXPECT_EQ(test, fake->nr_calls, 2 * TEST_NR_UNITS);
+	kunit_info(test, "4 VT-d units: %u SEAMCALLs to set up, %u to clear, %u page blocks and %u page lists of %u pages allocated\n",
+		   tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP),
+		   tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR),
+		   t->nr_blocks, t->nr_list_allocs, TEST_MT_PAGES);
+}
+
+struct midway_failure {
+	unsigned int unit;
+	bool seamcall;		/* TDH.IOMMU.SETUP fails, else the IOMMU_MT allocation */
+};
+
+static const struct midway_failure midway_failures[] = {
+	{ 0, true }, { 1, true }, { 2, true }, { 3, true },
+	{ 0, false }, { 1, false }, { 2, false }, { 3, false },
+};
+
+static void midway_failure_desc(const struct midway_failure *f, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s of unit %u fails",
+		 f->seamcall ? "TDH.IOMMU.SETUP" : "IOMMU_MT allocation", f->unit);
+}
+
+KUNIT_ARRAY_PARAM(midway_failure, midway_failures, midway_failure_desc);
+
+/*
+ * A failure at any unit clears the units set up before it, in reverse,
+ * and leaves nothing set up.  An IOMMU_MT that TDH.IOMMU.SETUP failed
+ * with may be the module's: it is leaked with one WARN (the test gives it
+ * back; it has no MT pages so that its two queue blocks are all of it).
+ */
+static void failure_midway_clears_what_was_set_up(struct kunit *test)
+{
+	const struct midway_failure *f = test->param_value;
+	struct tdx_fake_module *fake = state()->fake;
+	unsigned long before = GENMASK(f->unit, 0) & ~BIT(f->unit);
+	struct iommu_test *t = state();
+	struct tdx_host_iommus *iommus;
+	unsigned int nr_mt_pages = f->seamcall ? 0 : TEST_MT_PAGES;
+
+	fake->iommu_mt_page_count = nr_mt_pages;
+	if (f->seamcall) {
+		/* One call per unit: the SETUP of this unit is call unit + 1. */
+		fake->fail_nth = f->unit + 1;
+		fake->fail_status = TEST_FAILURE;
+	} else {
+		/* Three blocks per IOMMU_MT: fail the first of this unit's. */
+		t->fail_block = 3 * f->unit + 1;
+	}
+
+	iommus = tdx_host_iommus_setup(test_vtbars, TEST_NR_UNITS, TEST_IQ_ORDER,
+				       nr_mt_pages);
+	KUNIT_EXPECT_PTR_EQ(test, iommus, ERR_PTR(f->seamcall ? -EIO : -ENOMEM));
+	if (!IS_ERR(iommus))
+		tdx_host_iommus_clear(iommus);
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP),
+			f->unit + (f->seamcall ? 1 : 0));
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), f->unit);
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	expect_cleared_in_reverse(test, before, 0);
+
+	if (f->seamcall) {
+		KUNIT_EXPECT_EQ(test, t->warns, 1);
+		KUNIT_EXPECT_STREQ(test, t->warn_op, "TDH.IOMMU.SETUP");
+		KUNIT_EXPECT_EQ(test, t->warn_status, TEST_FAILURE);
+	} else {
+		KUNIT_EXPECT_EQ(test, t->warns, 0);
+	}
+}
+
+/*
+ * Each CLEAR in turn fails: that unit stays with the module, leaked with
+ * exactly one WARN, and the units before it are still cleared.
+ */
+static void clear_failure_leaks_that_unit_only(struct kunit *test)
+{
+	const unsigned int *nth = test->param_value;
+	struct tdx_fake_module *fake = state()->fake;
+	unsigned int leaked = TEST_NR_UNITS - 1 - *nth;
+	unsigned long all = GENMASK(TEST_NR_UNITS - 1, 0);
+	struct iommu_test *t = state();
+	struct tdx_host_iommus *iommus;
+	u64 leaked_iq;
+
+	iommus = setup(test, TEST_NR_UNITS);
+	leaked_iq = page_to_phys(iommus->units[leaked].mt->iq);
+	/* The CLEARs follow the four SETUPs; the first CLEAR is call 5. */
+	fake->fail_nth = TEST_NR_UNITS + *nth + 1;
+	fake->fail_status = TEST_FAILURE;
+
+	tdx_host_iommus_clear(iommus);
+
+	KUNIT_EXPECT_EQ(test, t->warns, 1);
+	KUNIT_EXPECT_STREQ(test, t->warn_op, "TDH.IOMMU.CLEAR");
+	KUNIT_EXPECT_EQ(test, t->warn_status, TEST_FAILURE);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), BIT(leaked));
+	/* The module still owns the leaked IOMMU_MT, and nothing else. */
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), TEST_OWNED_PER_UNIT);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, leaked_iq));
+	/* The others were freed in reverse, the leaked unit set up throughout. */
+	expect_cleared_in_reverse(test, all & ~BIT(leaked), BIT(leaked));
+}
+
+static struct kunit_case tdx_host_iommu_test_cases[] = {
+	KUNIT_CASE(setup_of_no_unit_makes_no_seamcall),
+	KUNIT_CASE(setup_and_clear_one_unit),
+	KUNIT_CASE_PARAM(setup_skips_a_unit_that_is_not_tdx_capable, unit_gen_params),
+	KUNIT_CASE(clear_takes_every_unit_back_in_reverse),
+	KUNIT_CASE(four_units_cost_one_seamcall_each_way),
+	KUNIT_CASE_PARAM(failure_midway_clears_what_was_set_up, midway_failure_gen_params),
+	KUNIT_CASE_PARAM(clear_failure_leaks_that_unit_only, nth_clear_gen_params),
+	{}
+};
+
+static struct kunit_suite tdx_host_iommu_test_suite = {
+	.name = "tdx_host_iommu",
+	.init = tdx_host_iommu_test_init,
+	.test_cases = tdx_host_iommu_test_cases,
+};
+
+kunit_test_suite(tdx_host_iommu_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the trusted IOMMU setup of tdx-host");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+MODULE_LICENSE("GPL");
