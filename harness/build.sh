@@ -141,8 +141,11 @@ modules)
 		grep -E 'error|ERROR' "$LOGS/modules.log" | head -n 20
 		die "vmlinux and modules do not build (log: build/logs/modules.log)"
 	}
-	mapfile -t mods < <(cd "$O_STEPS" && git_tree diff --name-only "$base" "$head" -- '*Makefile' |
-		xargs -r -n1 dirname | sort -u | while read -r d; do ls "$d"/*.ko 2>/dev/null; done)
+	# the series' modules, from this build's modules.order (not stale .ko files)
+	mapfile -t mods < <(git_tree diff --name-only "$base" "$head" -- '*Makefile' |
+		xargs -r -n1 dirname | sort -u | while read -r d; do
+			grep "^$d/" "$O_STEPS/modules.order" 2>/dev/null | sed 's/\.o$/.ko/'
+		done)
 	echo "vmlinux and modules build; series modules: ${#mods[@]} (${mods[*]##*/})"
 	;;
 w1 | sparse)
