@@ -9,6 +9,7 @@
 
 #include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/pci.h>
 #include <linux/pci-tsm.h>
 #include <linux/slab.h>
 #include <linux/tsm.h>
@@ -239,6 +240,180 @@ static void ops_are_link_ops_and_connect_is_not_supported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ops->connect(NULL), -EOPNOTSUPP);
 }
 
+/*
+ * The PCI/TSM core in front of a recording link driver, for what the core
+ * itself must do with the host participants of a bind.
+ */
+static unsigned int participant_calls;
+static unsigned int driver_binds, driver_unbinds;
+static const struct pci_tdi_host *driver_host;
+static struct pci_tdi driver_tdi;
+
+static int count_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
+{
+	participant_calls++;
+	return 0;
+}
+
+static void count_step(const struct pci_tdi_host *host, struct pci_tdi *tdi)
+{
+	participant_calls++;
+}
+
+static const struct pci_tdi_host_ops count_ops = {
+	.dma_setup = count_dma_setup,
+	.dma_cleanup = count_step,
+	.mmio_unmap = count_step,
+	.mmio_share = count_step,
+};
+
+static const struct pci_tdi_host_ops count_ops_no_share = {
+	.dma_setup = count_dma_setup,
+	.dma_cleanup = count_step,
+	.mmio_unmap = count_step,
+};
+
+static struct pci_tsm *rec_probe(struct tsm_dev *tsm_dev, struct pci_dev *pdev)
+{
+	return NULL;
+}
+
+static struct pci_tdi *rec_bind(struct pci_dev *pdev, struct kvm *kvm,
+				u32 tdi_id, const struct pci_tdi_host *host)
+{
+	driver_binds++;
+	driver_host = host;
+	pci_tsm_tdi_constructor(pdev, &driver_tdi, kvm, tdi_id, host);
+	return &driver_tdi;
+}
+
+static void rec_unbind(struct pci_tdi *tdi)
+{
+	driver_unbinds++;
+}
+
+static struct pci_tsm_ops rec_link_ops = {
+	.probe = rec_probe,
+	.bind = rec_bind,
+	.unbind = rec_unbind,
+};
+
+/*
+ * A function 0 that the core takes for a connected DSM of a link TSM,
+ * built by hand: no real device, DOE mailbox or sysfs.
+ */
+static struct pci_dev *fake_connected_pf0(struct kunit *test)
+{
+	struct pci_tsm_pf0 *pf0;
+	struct tsm_dev *tsm_dev;
+	struct pci_dev *pdev;
+
+	pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
+	pf0 = kunit_kzalloc(test, sizeof(*pf0), GFP_KERNEL);
+	tsm_dev = kunit_kzalloc(test, sizeof(*tsm_dev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	KUNIT_ASSERT_NOT_NULL(test, pf0);
+	KUNIT_ASSERT_NOT_NULL(test, tsm_dev);
+
+	pdev->pcie_cap = PCI_CFG_SPACE_SIZE / 4;
+	pdev->pcie_flags_reg = PCI_EXP_TYPE_ENDPOINT << 4;
+	pdev->devcap = PCI_EXP_DEVCAP_TEE;
+	tsm_dev->pci_ops = &rec_link_ops;
+	mutex_init(&pf0->lock);
+	pf0->base_tsm.pdev = pdev;
+	pf0->base_tsm.dsm_dev = pdev;
+	pf0->base_tsm.tsm_dev = tsm_dev;
+	pdev->tsm = &pf0->base_tsm;
+	KUNIT_ASSERT_TRUE(test, is_pci_tsm_pf0(pdev));
+
+	driver_binds = 0;
+	driver_unbinds = 0;
+	driver_host = NULL;
+	participant_calls = 0;
+	return pdev;
+}
+
+/*
+ * The core refuses a bind without a kvm or without a complete set of host
+ * participants before the TSM driver runs, and refuses every bind of a
+ * device with no TSM context; unbind of such a device and out-of-scope
+ * guest requests change nothing.  No participant is ever called by the
+ * core itself, and no SEAMCALL happens.
+ */
+static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
+{
+	struct pci_tdi_host partial = { .ops = &count_ops_no_share, .vm_handle = 0x1000 };
+	struct pci_tdi_host host = { .ops = &count_ops, .vm_handle = 0x1000 };
+	struct pci_tdi_host no_ops = { .vm_handle = 0x1000 };
+	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct pci_dev *bare;
+	struct kvm *kvm;
+	u8 buf[8] = {};
+	u64 code = 0;
+
+	/* Never dereferenced: the core only compares and stores it. */
+	kvm = kunit_kzalloc(test, 64, GFP_KERNEL);
+	bare = kunit_kzalloc(test, sizeof(*bare), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kvm);
+	KUNIT_ASSERT_NOT_NULL(test, bare);
+
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, NULL, 1, &host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, &no_ops), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, &partial), -EINVAL);
+	KUNIT_EXPECT_EQ(test, driver_binds, 0);
+	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
+
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(bare, kvm, 1, &host), -EINVAL);
+	pci_tsm_unbind(bare);
+	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(bare, PCI_TSM_REQ_INFO,
+						KERNEL_SOCKPTR(buf), sizeof(buf),
+						KERNEL_SOCKPTR(buf), sizeof(buf),
+						&code), -ENXIO);
+	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(pdev, PCI_TSM_REQ_DEBUG_READ,
+						KERNEL_SOCKPTR(buf), sizeof(buf),
+						KERNEL_SOCKPTR(buf), sizeof(buf),
+						&code), -EINVAL);
+	KUNIT_EXPECT_NULL(test, bare->tsm);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 0);
+	KUNIT_EXPECT_EQ(test, participant_calls, 0);
+	KUNIT_EXPECT_EQ(test, state()->fake->nr_calls, 0);
+}
+
+/*
+ * The participants the bind caller supplies reach the TSM driver and stay
+ * with the TDI for unbind; a second bind for another VM is refused while
+ * the TDI is bound, and unbind of an unbound device does nothing.
+ */
+static void core_hands_the_participants_to_the_driver(struct kunit *test)
+{
+	struct pci_tdi_host host = { .ops = &count_ops, .vm_handle = 0x1000 };
+	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct kvm *kvm, *other;
+
+	kvm = kunit_kzalloc(test, 64, GFP_KERNEL);
+	other = kunit_kzalloc(test, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kvm);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+	KUNIT_EXPECT_EQ(test, driver_binds, 1);
+	KUNIT_EXPECT_PTR_EQ(test, driver_host, &host);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->tsm->tdi, &driver_tdi);
+	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host);
+	KUNIT_EXPECT_EQ(test, driver_tdi.tdi_id, 7);
+
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, other, 8, &host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, driver_binds, 1);
+
+	pci_tsm_unbind(pdev);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
+	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
+	pci_tsm_unbind(pdev);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
+	KUNIT_EXPECT_EQ(test, participant_calls, 0);
+}
+
 static struct kunit_case tdx_host_tsm_test_cases[] = {
 	KUNIT_CASE(probe_registers_after_every_unit_is_set_up),
 	KUNIT_CASE(remove_unregisters_before_any_unit_is_cleared),
@@ -247,6 +422,8 @@ static struct kunit_case tdx_host_tsm_test_cases[] = {
 	KUNIT_CASE(no_tdx_capable_unit_registers_nothing),
 	KUNIT_CASE(without_tdx_connect_probe_does_nothing),
 	KUNIT_CASE(ops_are_link_ops_and_connect_is_not_supported),
+	KUNIT_CASE(core_refuses_bad_binds_before_the_driver),
+	KUNIT_CASE(core_hands_the_participants_to_the_driver),
 	{}
 };
 
