@@ -15,6 +15,8 @@
 KBUILD=${KBUILD:-$BUILD/kunit}
 ACCEL=${KUNIT_ACCEL:-tcg}
 TIMEOUT=${KUNIT_TIMEOUT:-900}
+# KUNIT_FILTER="tdx_host_link*" runs only the suites (or suite.test) matching
+FILTER=${KUNIT_FILTER:+ kunit.filter_glob=$KUNIT_FILTER}
 kunit=$TREE/tools/testing/kunit/kunit.py
 
 [ -x "$kunit" ] || die "no assembled tree in build/linux: run 'make assemble' first"
@@ -56,7 +58,7 @@ printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "dir /sys 07
 phase "kunit: running the suites under QEMU ($ACCEL)"
 timeout "$TIMEOUT" qemu-system-x86_64 -nodefaults -m 2048 -smp 2 \
 	-kernel "$KBUILD/arch/x86/boot/bzImage" -initrd "$KBUILD/initramfs.cpio" \
-	-append "kunit.enable=1 console=ttyS0 kunit_shutdown=none panic=-1" \
+	-append "kunit.enable=1 console=ttyS0 kunit_shutdown=none panic=-1$FILTER" \
 	-no-reboot -nographic -accel "$ACCEL" -serial stdio -bios qboot.rom \
 	</dev/null >"$LOGS/kunit.log" 2>&1
 qrc=$?

@@ -12,7 +12,7 @@
  * registration.  The TDI engine is in tdx_host_tdi.c.  Connecting to a
  * device (SPDM and IDE) is not supported yet, so no Device Security
  * Manager (DSM) is ever established and the TDI operations cannot be
- * reached.
+ * reached; tdx_host_link_connect() is where that support goes.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -98,15 +98,49 @@ static void tdx_host_tsm_remove(struct pci_tsm *tsm)
 	kfree(tsm);
 }
 
-static int tdx_host_tsm_connect(struct pci_dev *pdev)
+/**
+ * tdx_host_link_connect() - Establish the link to a device's DSM
+ * @link: the link to fill in
+ * @dsm: function 0 of the device
+ *
+ * Establishing the link is the SPDM session with the DSM and the IDE
+ * stream to the device, which are not supported yet.
+ *
+ * Context: Process context, may sleep.  pci_tsm_rwsem held for write and
+ * the DSM lock held.
+ * Return: -EOPNOTSUPP.
+ */
+VISIBLE_IF_KUNIT int tdx_host_link_connect(struct tdx_host_link *link, struct pci_dev *dsm)
 {
-	/* SPDM session and IDE stream setup are not supported yet. */
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_link_connect, link, dsm);
+
 	return -EOPNOTSUPP;
 }
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_link_connect);
 
-/* Called only after a successful connect, which there is none of yet. */
+/**
+ * tdx_host_link_disconnect() - Tear down the link to a device's DSM
+ * @link: from a successful tdx_host_link_connect()
+ *
+ * The PCI/TSM core has unbound every TDI of the DSM before.  With no
+ * connect succeeding yet, there is nothing to tear down.
+ *
+ * Context: Process context, may sleep.  As tdx_host_link_connect().
+ */
+VISIBLE_IF_KUNIT void tdx_host_link_disconnect(struct tdx_host_link *link)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_link_disconnect, link);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_link_disconnect);
+
+static int tdx_host_tsm_connect(struct pci_dev *pdev)
+{
+	return tdx_host_link_connect(&to_tdx_host_dsm(pdev->tsm)->link, pdev);
+}
+
 static void tdx_host_tsm_disconnect(struct pci_dev *pdev)
 {
+	tdx_host_link_disconnect(&to_tdx_host_dsm(pdev->tsm)->link);
 }
 
 static struct pci_tdi *tdx_host_tsm_bind(struct pci_dev *pdev, struct kvm *kvm,
@@ -140,10 +174,11 @@ static ssize_t tdx_host_tsm_guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scop
  *	Context: pci_tsm_rwsem held for write, and for a function other
  *	than function 0 the DSM lock.
  * @remove: frees what @probe allocated.  Context: as @probe.
- * @connect: refuses with -EOPNOTSUPP until SPDM and IDE are supported.
+ * @connect: tdx_host_link_connect() for the DSM's link, which refuses
+ *	with -EOPNOTSUPP until SPDM and IDE are supported.
  *	Context: pci_tsm_rwsem held for write and the DSM lock.
- * @disconnect: nothing to undo, as no connect succeeds.  Context: as
- *	@connect.
+ * @disconnect: tdx_host_link_disconnect(), after the core unbound every
+ *	TDI of the DSM.  Context: as @connect.
  * @bind: tdx_host_tdi_bind() with the link of the function's DSM and the
  *	host participants the bind caller supplied.
  *	Context: pci_tsm_rwsem held for read and the DSM lock.

@@ -8,7 +8,9 @@
 #define _TDX_HOST_TSM_H
 
 struct device;
+struct pci_dev;
 struct pci_tsm_ops;
+struct tdx_host_link;
 struct tdx_sys_info;
 struct tsm_dev;
 
@@ -26,6 +28,8 @@ static inline int tdx_host_tsm_init(struct device *dev)
 int tdx_host_connect_probe(struct device *dev, const struct tdx_sys_info *sysinfo);
 struct tsm_dev *tdx_host_tsm_register(struct device *dev, struct pci_tsm_ops *ops);
 void tdx_host_tsm_unregister(struct tsm_dev *tsm_dev);
+int tdx_host_link_connect(struct tdx_host_link *link, struct pci_dev *dsm);
+void tdx_host_link_disconnect(struct tdx_host_link *link);
 #endif
 
 #endif /* _TDX_HOST_TSM_H */

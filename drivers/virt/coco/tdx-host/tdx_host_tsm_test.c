@@ -236,8 +236,8 @@ static void ops_are_link_ops_and_connect_is_not_supported(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, ops->guest_req);
 	KUNIT_EXPECT_NULL(test, ops->lock);
 	KUNIT_EXPECT_NULL(test, ops->unlock);
-	/* connect does not look at the device before it refuses. */
-	KUNIT_EXPECT_EQ(test, ops->connect(NULL), -EOPNOTSUPP);
+	/* The link is not looked at before connect refuses. */
+	KUNIT_EXPECT_EQ(test, tdx_host_link_connect(NULL, NULL), -EOPNOTSUPP);
 }
 
 /*
