@@ -616,14 +616,15 @@ static int bind_round(struct racer *r)
 
 /*
  * connect and disconnect through sysfs; refused once the link TSM is gone
- * (-ENXIO) or its files are (-ENOENT), or while the device is not
- * connected (-ENXIO).
+ * (-ENXIO) or its files are (-ENOENT), connect once the device is being
+ * removed (-ENODEV), disconnect while the device is not connected
+ * (-ENXIO).
  */
 static int connect_round(struct racer *r)
 {
 	int ret = tsm_write(r->e, r->pdev, "connect", tsm_name(r->e));
 
-	if (ret && ret != -ENXIO && ret != -ENOENT)
+	if (ret && ret != -ENXIO && ret != -ENOENT && ret != -ENODEV)
 		return ret;
 	if (!ret)
 		atomic_inc(&r->ok);
