@@ -238,7 +238,8 @@ u64 tdh_dmar_add(u64 dmar_idx, const struct tdx_dmar_entry *entry)
 
 	return tdx_tdi_call(TDH_DMAR_ADD, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_add,
+			  "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
 
 /**
  * tdh_dmar_block() - TDH.DMAR.BLOCK: block a trusted DMA remapping entry
@@ -255,7 +256,8 @@ u64 tdh_dmar_block(u64 dmar_idx)
 
 	return tdx_tdi_call(TDH_DMAR_BLOCK, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_block, "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_block,
+			  "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
 
 /**
  * tdh_dmar_read() - TDH.DMAR.READ: read a trusted DMA remapping entry
@@ -300,7 +302,8 @@ u64 tdh_dmar_remove(u64 dmar_idx)
 
 	return tdx_tdi_call(TDH_DMAR_REMOVE, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_remove,
+			  "tdx-host,tdx_tdi_test,tdx_host_tdi_test,tdx_host_link_test");
 
 /**
  * tdh_mmiomt_add() - TDH.MMIOMT.ADD: add a page to the MMIO metadata tree
