@@ -7,19 +7,21 @@
 #
 # Finer targets: deps fetch assemble export series kunit steps steps-full
 # modules w1 sparse feature-off roundtrip clean distclean.
+#   make kunit-repeat N=30 [KUNIT_FILTER='suite*']
+#                     the suites N times, each in a fresh boot (not in check)
 
 H := harness
 SH := bash
 # one clock for the phase lines of every script a target runs
 export HARNESS_T0 := $(shell date +%s)
 
-.PHONY: all kunit check deps fetch assemble export series roundtrip \
+.PHONY: all kunit kunit-repeat check deps fetch assemble export series roundtrip \
 	steps steps-full modules w1 sparse feature-off fragment clean distclean help
 
 all: kunit
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(SH) $(H)/deps.sh
@@ -32,6 +34,12 @@ assemble: fetch
 
 kunit: assemble
 	@$(SH) $(H)/kunit.sh
+
+# N and KUNIT_FILTER are checked before anything is fetched, built or run.
+kunit-repeat:
+	@$(SH) $(H)/kunit.sh --check-repeat "$(N)"
+	@$(MAKE) --no-print-directory assemble
+	@$(SH) $(H)/kunit.sh --repeat "$(N)"
 
 check:
 	@$(SH) $(H)/check.sh

@@ -20,8 +20,4 @@ int tdx_page_list_release_hpa_array(struct tdx_page_list *list,
 				    u64 status, u64 released);
 int tdx_iommu_mt_release(struct tdx_iommu_mt *mt, const char *op, u64 status);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-void tdx_release_warn(const char *op, u64 status, unsigned int nr_pages);
-#endif
-
 #endif /* _ASM_X86_TDX_RELEASE_H */

@@ -20,7 +20,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include <asm/tdx.h>
@@ -37,17 +36,14 @@
  *
  * Context: Any context.
  */
-VISIBLE_IF_KUNIT void tdx_release_warn(const char *op, u64 status, unsigned int nr_pages)
+static void tdx_release_warn(const char *op, u64 status, unsigned int nr_pages)
 {
-	KUNIT_STATIC_STUB_REDIRECT(tdx_release_warn, op, status, nr_pages);
-
 	if (status != TDX_SUCCESS)
 		WARN(1, "%s failed: 0x%016llx, leaking %u pages\n", op, status, nr_pages);
 	else
 		WARN(1, "%s released other pages than it was given, leaking %u pages\n",
 		     op, nr_pages);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_release_warn);
 
 static bool tdx_page_list_matches(const struct tdx_page_list *list,
 				  const u64 *released, unsigned int nr_released)
