@@ -6,7 +6,7 @@
 #   make check        every check, one line each, "N passed, N failed"
 #
 # Finer targets: deps fetch assemble export series kunit steps steps-full
-# modules w1 sparse feature-off roundtrip clean distclean.
+# modules w1 sparse feature-off selftests roundtrip clean distclean.
 #   make kunit-repeat N=30 [KUNIT_FILTER='suite*']
 #                     the suites N times, each in a fresh boot (not in check)
 
@@ -16,7 +16,7 @@ SH := bash
 export HARNESS_T0 := $(shell date +%s)
 
 .PHONY: all kunit kunit-repeat check deps fetch assemble export series roundtrip \
-	steps steps-full modules w1 sparse feature-off fragment clean distclean help
+	steps steps-full modules w1 sparse feature-off selftests fragment clean distclean help
 
 all: kunit
 
@@ -59,11 +59,14 @@ steps steps-full modules w1 sparse fragment: assemble
 feature-off: assemble
 	@$(SH) $(H)/build.sh off
 
+selftests: assemble
+	@$(SH) $(H)/selftests.sh
+
 # Keeps the download, the base tree and build/linux (which may hold
 # unexported work); removes build outputs.
 clean:
 	rm -rf build/kunit build/steps build/off build/fragment build/out \
-		build/logs build/roundtrip build/quilt-test build/export.*
+		build/logs build/roundtrip build/quilt-test build/export.* build/selftests
 
 distclean:
 	@if [ -d build/linux/.git ] && [ -n "$$(git -C build/linux log --oneline refs/tdxc/assembled..HEAD 2>/dev/null)" ]; then \

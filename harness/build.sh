@@ -87,8 +87,9 @@ dirs_for() {	# FROM TO
 	{
 		git_tree diff --name-only "$1" "$2" | while read -r f; do
 			case "$f" in
+			tools/*) ;;	# not Kbuild: harness/selftests.sh builds them
 			*.c | *.S | */Makefile | */Kbuild) dirname "$f" ;;
-			*.h) git_tree diff --name-only "$base" "$2" -- '*.c' | xargs -r -n1 dirname ;;
+			*.h) git_tree diff --name-only "$base" "$2" -- '*.c' ':!tools/' | xargs -r -n1 dirname ;;
 			esac
 		done
 	} | sort -u | while read -r d; do

@@ -116,5 +116,6 @@ check modules bash "$HARNESS/build.sh" modules
 check w1 bash "$HARNESS/build.sh" w1
 check sparse bash "$HARNESS/build.sh" sparse
 check feature-off bash "$HARNESS/build.sh" off
+check selftests bash "$HARNESS/selftests.sh"
 phase "check: done"
 summary
