@@ -21,7 +21,7 @@ export HARNESS_T0 := $(shell date +%s)
 all: kunit
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(SH) $(H)/deps.sh
