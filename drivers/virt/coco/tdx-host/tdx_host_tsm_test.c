@@ -2,14 +2,20 @@
 /*
  * KUnit tests for the TDX Connect probe and remove of tdx-host: the PCI
  * link TSM is registered only once every VT-d unit is set up, and
- * unregistered before any unit is cleared.
+ * unregistered before any unit is cleared.  The link operations it
+ * registers are called as the PCI/TSM core calls them, on a fake
+ * two-function device: probe and remove of each function, and connect,
+ * which is not supported yet.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
 
+#include <linux/bitfield.h>
 #include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/pci-doe.h>
 #include <linux/pci-tsm.h>
 #include <linux/slab.h>
 #include <linux/tsm.h>
@@ -45,6 +51,7 @@ struct tsm_test {
 	unsigned int nr_registers;
 	unsigned int nr_unregisters;
 	struct pci_tsm_ops *ops;
+	struct tsm_dev *tsm_dev;
 	/* The fake's set-up units and CLEAR calls at (un)registration. */
 	unsigned long set_up_at_register;
 	unsigned long set_up_at_unregister;
@@ -93,7 +100,8 @@ static struct tsm_dev *rec_register(struct device *dev, struct pci_tsm_ops *ops)
 	t->set_up_at_register = fake_set_up_units(t->fake);
 	if (t->register_error)
 		return ERR_PTR(t->register_error);
-	return tsm_register(dev, ops);
+	t->tsm_dev = tsm_register(dev, ops);
+	return t->tsm_dev;
 }
 
 static void rec_unregister(struct tsm_dev *tsm_dev)
@@ -220,7 +228,8 @@ static void without_tdx_connect_probe_does_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->fake->nr_calls, 0);
 }
 
-static void ops_are_link_ops_and_connect_is_not_supported(struct kunit *test)
+/* The link operations, and none of a device security TSM */
+static void registered_ops_are_link_ops(struct kunit *test)
 {
 	struct tsm_test *t = state();
 	struct pci_tsm_ops *ops;
@@ -228,16 +237,331 @@ static void ops_are_link_ops_and_connect_is_not_supported(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
 	ops = t->ops;
 	KUNIT_ASSERT_NOT_NULL(test, ops);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(t->tsm_dev));
+	KUNIT_EXPECT_PTR_EQ(test, t->tsm_dev->pci_ops, ops);
 	KUNIT_EXPECT_NOT_NULL(test, ops->probe);
 	KUNIT_EXPECT_NOT_NULL(test, ops->remove);
+	KUNIT_EXPECT_NOT_NULL(test, ops->connect);
 	KUNIT_EXPECT_NOT_NULL(test, ops->disconnect);
 	KUNIT_EXPECT_NOT_NULL(test, ops->bind);
 	KUNIT_EXPECT_NOT_NULL(test, ops->unbind);
 	KUNIT_EXPECT_NOT_NULL(test, ops->guest_req);
 	KUNIT_EXPECT_NULL(test, ops->lock);
 	KUNIT_EXPECT_NULL(test, ops->unlock);
-	/* The link is not looked at before connect refuses. */
-	KUNIT_EXPECT_EQ(test, tdx_host_link_connect(NULL, NULL), -EOPNOTSUPP);
+}
+
+/* ---- A TDISP capable device for the link operations ---- */
+
+/*
+ * A PCI domain no firmware describes: ACPI segments are 16 bits, and VMD
+ * takes domains above every one in use.
+ */
+#define TEST_DOMAIN	0x7fff0000
+#define TEST_BUS	0
+#define TEST_FNS	2
+
+#define FAKE_PCIE_CAP	0x40
+#define FAKE_DOE_CAP	0x100
+#define FAKE_DOE_DW	8
+
+/**
+ * struct fake_pcie - Functions 0 and 1 of a TDISP capable endpoint
+ * @sysdata: x86 host bridge data: TEST_DOMAIN
+ * @busn: the bus number of its root bus
+ * @bus: the root bus, until removed
+ * @fn: functions 0 and 1, referenced until the test ends
+ * @cfg: config space of each function; writes outside the DOE mailbox
+ *	 of function 0 are dropped
+ * @req: the DOE request being written
+ * @nr_req: dwords in @req
+ * @rsp: the DOE response being read
+ * @nr_rsp: dwords in @rsp
+ * @rsp_pos: next dword of @rsp to read
+ * @doe_status: the DOE Status register
+ *
+ * Function 0 is the Device Security Manager, with a DOE mailbox that
+ * answers discovery with CMA/SPDM; function 1 has no mailbox.  Config
+ * accesses are serialized by the PCI core's pci_lock.
+ */
+struct fake_pcie {
+	struct pci_sysdata sysdata;
+	struct resource busn;
+	struct pci_bus *bus;
+	struct pci_dev *fn[TEST_FNS];
+	u32 cfg[TEST_FNS][PCI_CFG_SPACE_EXP_SIZE / 4];
+	u32 req[FAKE_DOE_DW];
+	unsigned int nr_req;
+	u32 rsp[FAKE_DOE_DW];
+	unsigned int nr_rsp;
+	unsigned int rsp_pos;
+	u32 doe_status;
+};
+
+static struct fake_pcie *to_fake_pcie(struct pci_bus *bus)
+{
+	return container_of(bus->sysdata, struct fake_pcie, sysdata);
+}
+
+/* DOE discovery: feature 0 is discovery itself, feature 1 is CMA/SPDM. */
+static void fake_doe_go(struct fake_pcie *fp)
+{
+	static const u8 types[] = { PCI_DOE_FEATURE_DISCOVERY, PCI_DOE_FEATURE_CMA };
+	u8 index;
+
+	if (fp->nr_req != 3 ||
+	    FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_VID, fp->req[0]) != PCI_VENDOR_ID_PCI_SIG ||
+	    FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, fp->req[0]) !=
+	    PCI_DOE_FEATURE_DISCOVERY ||
+	    FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH, fp->req[1]) != 3) {
+		fp->doe_status = PCI_DOE_STATUS_ERROR;
+		return;
+	}
+
+	index = FIELD_GET(PCI_DOE_DATA_OBJECT_DISC_REQ_3_INDEX, fp->req[2]);
+	if (index >= ARRAY_SIZE(types)) {
+		fp->doe_status = PCI_DOE_STATUS_ERROR;
+		return;
+	}
+	fp->rsp[0] = fp->req[0];
+	fp->rsp[1] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH, 3);
+	fp->rsp[2] = FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_VID, PCI_VENDOR_ID_PCI_SIG) |
+		     FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_TYPE, types[index]) |
+		     FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_NEXT_INDEX,
+				index + 1 < ARRAY_SIZE(types) ? index + 1 : 0);
+	fp->nr_rsp = 3;
+	fp->rsp_pos = 0;
+	fp->nr_req = 0;
+	fp->doe_status = PCI_DOE_STATUS_DATA_OBJECT_READY;
+}
+
+static int fake_pcie_read(struct pci_bus *bus, unsigned int devfn, int where,
+			  int size, u32 *val)
+{
+	struct fake_pcie *fp = to_fake_pcie(bus);
+	u32 dw;
+
+	if (devfn >= TEST_FNS || where + size > PCI_CFG_SPACE_EXP_SIZE) {
+		*val = ~0;
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+
+	dw = fp->cfg[devfn][where / 4];
+	if (!devfn && (where & ~3) == FAKE_DOE_CAP + PCI_DOE_STATUS)
+		dw = fp->doe_status;
+	else if (!devfn && (where & ~3) == FAKE_DOE_CAP + PCI_DOE_READ)
+		dw = fp->rsp_pos < fp->nr_rsp ? fp->rsp[fp->rsp_pos] : 0;
+	*val = dw >> (8 * (where & 3));
+	if (size < 4)
+		*val &= GENMASK(8 * size - 1, 0);
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int fake_pcie_write(struct pci_bus *bus, unsigned int devfn, int where,
+			   int size, u32 val)
+{
+	struct fake_pcie *fp = to_fake_pcie(bus);
+
+	if (devfn >= TEST_FNS)
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	if (devfn || size != 4)
+		return PCIBIOS_SUCCESSFUL;
+
+	switch (where) {
+	case FAKE_DOE_CAP + PCI_DOE_CTRL:
+		if (val & PCI_DOE_CTRL_ABORT) {
+			fp->nr_req = 0;
+			fp->nr_rsp = 0;
+			fp->doe_status = 0;
+		} else if (val & PCI_DOE_CTRL_GO) {
+			fake_doe_go(fp);
+		}
+		break;
+	case FAKE_DOE_CAP + PCI_DOE_WRITE:
+		if (fp->nr_req < FAKE_DOE_DW)
+			fp->req[fp->nr_req++] = val;
+		break;
+	case FAKE_DOE_CAP + PCI_DOE_READ:
+		/* Any write acknowledges the dword read. */
+		if (fp->rsp_pos < fp->nr_rsp && ++fp->rsp_pos == fp->nr_rsp)
+			fp->doe_status &= ~PCI_DOE_STATUS_DATA_OBJECT_READY;
+		break;
+	}
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops fake_pcie_ops = {
+	.read = fake_pcie_read,
+	.write = fake_pcie_write,
+};
+
+static void fake_pcie_init_cfg(struct fake_pcie *fp)
+{
+	unsigned int fn;
+
+	for (fn = 0; fn < TEST_FNS; fn++) {
+		u32 *cfg = fp->cfg[fn];
+
+		/* A vendor-specific class that no driver claims */
+		cfg[PCI_VENDOR_ID / 4] = PCI_VENDOR_ID_REDHAT | 0x00fe << 16;
+		cfg[PCI_COMMAND / 4] = PCI_STATUS_CAP_LIST << 16;
+		cfg[PCI_CLASS_REVISION / 4] = 0xff000000 | 1;
+		cfg[PCI_CAPABILITY_LIST / 4] = FAKE_PCIE_CAP;
+		cfg[FAKE_PCIE_CAP / 4] = PCI_CAP_ID_EXP |
+					 (2 | PCI_EXP_TYPE_ENDPOINT << 4) << 16;
+		cfg[(FAKE_PCIE_CAP + PCI_EXP_DEVCAP) / 4] = PCI_EXP_DEVCAP_TEE;
+	}
+	/* Function 0: multi-function, and the DOE mailbox */
+	fp->cfg[0][PCI_HEADER_TYPE / 4] = PCI_HEADER_TYPE_MFD << 8 * (PCI_HEADER_TYPE & 3);
+	fp->cfg[0][FAKE_DOE_CAP / 4] = PCI_EXT_CAP_ID_DOE | 2 << 16;
+}
+
+static void fake_pcie_release(void *data)
+{
+	struct fake_pcie *fp = data;
+	unsigned int fn;
+
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(fp->bus);
+	pci_remove_root_bus(fp->bus);
+	pci_unlock_rescan_remove();
+	for (fn = 0; fn < TEST_FNS; fn++)
+		pci_dev_put(fp->fn[fn]);
+}
+
+/* Scan the fake device in, as hotplug would. */
+static struct fake_pcie *fake_pcie_add(struct kunit *test)
+{
+	struct fake_pcie *fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
+	LIST_HEAD(resources);
+	unsigned int fn;
+
+	KUNIT_ASSERT_NOT_NULL(test, fp);
+	fake_pcie_init_cfg(fp);
+	fp->sysdata.domain = TEST_DOMAIN;
+	fp->sysdata.node = NUMA_NO_NODE;
+	fp->busn = DEFINE_RES_NAMED(TEST_BUS, 1, "fake TDISP bus", IORESOURCE_BUS);
+	pci_add_resource(&resources, &fp->busn);
+
+	pci_lock_rescan_remove();
+	fp->bus = pci_scan_root_bus(NULL, TEST_BUS, &fake_pcie_ops, &fp->sysdata,
+				    &resources);
+	if (fp->bus)
+		pci_bus_add_devices(fp->bus);
+	pci_unlock_rescan_remove();
+	pci_free_resource_list(&resources);
+	KUNIT_ASSERT_NOT_NULL(test, fp->bus);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_pcie_release, fp), 0);
+
+	for (fn = 0; fn < TEST_FNS; fn++) {
+		fp->fn[fn] = pci_get_slot(fp->bus, PCI_DEVFN(0, fn));
+		KUNIT_ASSERT_NOT_NULL(test, fp->fn[fn]);
+		KUNIT_ASSERT_NULL(test, fp->fn[fn]->tsm);
+	}
+	KUNIT_ASSERT_EQ(test, pci_domain_nr(fp->bus), TEST_DOMAIN);
+	KUNIT_ASSERT_TRUE(test, is_pci_tsm_pf0(fp->fn[0]));
+	KUNIT_ASSERT_FALSE(test, is_pci_tsm_pf0(fp->fn[1]));
+	KUNIT_ASSERT_NOT_NULL(test, pci_find_doe_mailbox(fp->fn[0], PCI_VENDOR_ID_PCI_SIG,
+							 PCI_DOE_FEATURE_CMA));
+	return fp;
+}
+
+/* tdx-host registered, the device hot-added: the state of a connect */
+static struct fake_pcie *start(struct kunit *test)
+{
+	struct tsm_test *t = state();
+
+	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
+	KUNIT_ASSERT_NOT_NULL(test, t->ops);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(t->tsm_dev));
+	return fake_pcie_add(test);
+}
+
+/* ->remove(), as the core's tsm_remove() calls it */
+static void core_remove(struct pci_tsm_ops *ops, struct pci_dev *pdev)
+{
+	ops->remove(pdev->tsm);
+	pdev->tsm = NULL;
+}
+
+/* The context of function 0 is a DSM with the device's CMA mailbox. */
+static void expect_dsm(struct kunit *test, struct pci_tsm *tsm, struct pci_dev *pf0)
+{
+	struct pci_tsm_pf0 *dsm = container_of(tsm, struct pci_tsm_pf0, base_tsm);
+
+	KUNIT_EXPECT_PTR_EQ(test, tsm->pdev, pf0);
+	KUNIT_EXPECT_PTR_EQ(test, tsm->dsm_dev, pf0);
+	KUNIT_EXPECT_PTR_EQ(test, tsm->tsm_dev, state()->tsm_dev);
+	KUNIT_EXPECT_NULL(test, tsm->tdi);
+	KUNIT_EXPECT_PTR_EQ(test, dsm->doe_mb,
+			    pci_find_doe_mailbox(pf0, PCI_VENDOR_ID_PCI_SIG, PCI_DOE_FEATURE_CMA));
+}
+
+/*
+ * Connect as pci_tsm_connect() makes it: probe function 0, connect under
+ * the DSM lock, remove on failure.  Until SPDM and IDE are supported it
+ * fails with -EOPNOTSUPP, the TDX module is neither called nor given
+ * anything, and the context goes back through ->remove().  That remove
+ * frees it is not seen here: no stub watches the free, and kmemleak
+ * misses a remove that keeps it.
+ */
+static void connect_through_the_ops_is_not_supported(struct kunit *test)
+{
+	struct fake_pcie *fp = start(test);
+	struct tsm_test *t = state();
+	struct pci_tsm_ops *ops = t->ops;
+	unsigned long owned = tdx_fake_nr_owned(t->fake);
+	unsigned int calls = t->fake->nr_calls;
+	struct pci_dev *pf0 = fp->fn[0];
+	struct pci_tsm_pf0 *dsm;
+	int ret;
+
+	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
+	expect_dsm(test, pf0->tsm, pf0);
+
+	dsm = container_of(pf0->tsm, struct pci_tsm_pf0, base_tsm);
+	mutex_lock(&dsm->lock);
+	ret = ops->connect(pf0);
+	mutex_unlock(&dsm->lock);
+	KUNIT_EXPECT_EQ(test, ret, -EOPNOTSUPP);
+	core_remove(ops, pf0);
+
+	KUNIT_EXPECT_EQ(test, t->fake->nr_calls, calls);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(t->fake), owned);
+}
+
+/*
+ * Probe and remove as the core makes them.  Function 0 gets a DSM context
+ * with the device's CMA mailbox.  Another function gets a context that
+ * leads to that DSM once function 0 has one, as probe_fn() probes it
+ * after a connect and pci_tsm_init() when it is added later, and none
+ * before.  Each function is removed before its DSM, as
+ * pci_tsm_disconnect() walks them.  The TDX module is not called.
+ */
+static void probe_and_remove_through_the_ops_follow_the_dsm(struct kunit *test)
+{
+	struct fake_pcie *fp = start(test);
+	struct pci_dev *pf0 = fp->fn[0], *fn1 = fp->fn[1];
+	struct tsm_test *t = state();
+	struct pci_tsm_ops *ops = t->ops;
+	unsigned int calls = t->fake->nr_calls;
+
+	KUNIT_EXPECT_NULL(test, ops->probe(t->tsm_dev, fn1));
+
+	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
+	expect_dsm(test, pf0->tsm, pf0);
+
+	fn1->tsm = ops->probe(t->tsm_dev, fn1);
+	KUNIT_ASSERT_NOT_NULL(test, fn1->tsm);
+	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->pdev, fn1);
+	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->dsm_dev, pf0);
+	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->tsm_dev, t->tsm_dev);
+	KUNIT_EXPECT_NULL(test, fn1->tsm->tdi);
+
+	core_remove(ops, fn1);
+	core_remove(ops, pf0);
+	KUNIT_EXPECT_EQ(test, t->fake->nr_calls, calls);
 }
 
 /*
@@ -421,7 +745,9 @@ static struct kunit_case tdx_host_tsm_test_cases[] = {
 	KUNIT_CASE(failed_unit_registers_nothing),
 	KUNIT_CASE(no_tdx_capable_unit_registers_nothing),
 	KUNIT_CASE(without_tdx_connect_probe_does_nothing),
-	KUNIT_CASE(ops_are_link_ops_and_connect_is_not_supported),
+	KUNIT_CASE(registered_ops_are_link_ops),
+	KUNIT_CASE(connect_through_the_ops_is_not_supported),
+	KUNIT_CASE(probe_and_remove_through_the_ops_follow_the_dsm),
 	KUNIT_CASE(core_refuses_bad_binds_before_the_driver),
 	KUNIT_CASE(core_hands_the_participants_to_the_driver),
 	{}

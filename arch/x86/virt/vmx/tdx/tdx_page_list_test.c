@@ -101,8 +101,12 @@ static void contig_alloc_uses_few_blocks(struct kunit *test)
 		   nr_pages, list->nr_allocs, runs);
 }
 
-/* Fake allocators: count calls, fail from the Nth call on, keep a reference. */
+/*
+ * Fake allocators: count calls, fail from the Nth call on, keep a reference;
+ * and the pages a free is watched resetting.
+ */
 struct fault_state {
+	struct reset_state *resets;
 	unsigned int calls;
 	unsigned int fail_from;
 	unsigned int nr_held;
@@ -222,6 +226,11 @@ static void alloc_fn_desc(const struct alloc_fn_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(alloc_fns, alloc_fn_cases, alloc_fn_desc);
 
+/* Sizes for a check that looks up each reset page in the list */
+static const unsigned int free_sizes[] = { 1, 513 };
+
+KUNIT_ARRAY_PARAM(free_sizes, free_sizes, alloc_size_desc);
+
 /*
  * Fail every allocation from the Nth one on, for each N until the
  * allocation succeeds: each failure must hand back every page it took.
@@ -279,9 +288,94 @@ static void bad_sizes_allocate_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->calls, 0U);
 }
 
-static void free_accepts_null(struct kunit *test)
+/* Pages reset by tdx_page_list_free(), and their references at the time */
+struct reset_state {
+	unsigned int nr_resets;
+	unsigned int nr_pages;
+	struct page **pages;
+	unsigned int *resets;
+	unsigned int *refs_at_reset;
+};
+
+static void count_reset(struct page *page)
 {
+	struct reset_state *r = fault_state()->resets;
+	unsigned int i;
+
+	r->nr_resets++;
+	for (i = 0; i < r->nr_pages; i++) {
+		if (r->pages[i] == page) {
+			r->resets[i]++;
+			r->refs_at_reset[i] = page_ref_count(page);
+		}
+	}
+}
+
+static void put_pages_action(void *data)
+{
+	struct reset_state *r = data;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_pages; i++)
+		put_page(r->pages[i]);
+}
+
+static struct reset_state *watch_resets(struct kunit *test, unsigned int nr_pages)
+{
+	struct reset_state *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->nr_pages = nr_pages;
+	r->pages = kunit_kcalloc(test, nr_pages, sizeof(*r->pages), GFP_KERNEL);
+	r->resets = kunit_kcalloc(test, nr_pages, sizeof(*r->resets), GFP_KERNEL);
+	r->refs_at_reset = kunit_kcalloc(test, nr_pages, sizeof(*r->refs_at_reset),
+					 GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->pages);
+	KUNIT_ASSERT_NOT_NULL(test, r->resets);
+	KUNIT_ASSERT_NOT_NULL(test, r->refs_at_reset);
+	fault_state()->resets = r;
+	kunit_activate_static_stub(test, tdx_page_list_reset_page, count_reset);
+	return r;
+}
+
+/* NULL, as from a caller that never allocated its list: nothing happens. */
+static void free_of_null_resets_and_frees_nothing(struct kunit *test)
+{
+	struct reset_state *r = watch_resets(test, 0);
+
 	tdx_page_list_free(NULL);
+	KUNIT_EXPECT_EQ(test, r->nr_resets, 0);
+}
+
+/*
+ * Every page is made safe exactly once, while the list still holds it,
+ * and then freed.  An extra reference per page shows both: two at the
+ * reset, one after the free.
+ */
+static void free_resets_each_page_once_before_freeing_it(struct kunit *test)
+{
+	unsigned int nr_pages = *(const unsigned int *)test->param_value;
+	struct tdx_page_list *list;
+	struct reset_state *r;
+	unsigned int i;
+
+	list = tdx_page_list_alloc_bulk(nr_pages);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(list));
+	r = watch_resets(test, nr_pages);
+	for (i = 0; i < nr_pages; i++) {
+		r->pages[i] = list->pages[i];
+		get_page(r->pages[i]);
+	}
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, put_pages_action, r));
+
+	tdx_page_list_free(list);
+
+	KUNIT_EXPECT_EQ(test, r->nr_resets, nr_pages);
+	for (i = 0; i < nr_pages; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, r->resets[i], 1, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->refs_at_reset[i], 2, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(r->pages[i]), 1, "page %u", i);
+	}
 }
 
 static int tdx_page_list_test_init(struct kunit *test)
@@ -296,7 +390,8 @@ static struct kunit_case tdx_page_list_test_cases[] = {
 	KUNIT_CASE_PARAM(alloc_failure_at_every_point_frees_everything,
 			 alloc_fns_gen_params),
 	KUNIT_CASE(bad_sizes_allocate_nothing),
-	KUNIT_CASE(free_accepts_null),
+	KUNIT_CASE(free_of_null_resets_and_frees_nothing),
+	KUNIT_CASE_PARAM(free_resets_each_page_once_before_freeing_it, free_sizes_gen_params),
 	{}
 };
 

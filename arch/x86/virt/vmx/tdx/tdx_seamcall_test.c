@@ -16,6 +16,7 @@
 struct tdx_seamcall_ctx {
 	u64 fn;
 	u64 status;
+	struct tdx_module_args in;
 	struct tdx_module_args out;
 	unsigned int nr_calls;
 	unsigned int nr_reports;
@@ -31,6 +32,7 @@ static u64 tdx_seamcall_test_enter(u64 fn, struct tdx_module_args *args)
 
 	ctx->fn = fn;
 	ctx->nr_calls++;
+	ctx->in = *args;
 	*args = ctx->out;
 	return ctx->status;
 }
@@ -61,13 +63,65 @@ static int tdx_seamcall_test_init(struct kunit *test)
 	return 0;
 }
 
-/* Every register, distinct, so that a swap or a dropped one shows. */
+/*
+ * Every register, each value different from every other in either set, so
+ * that a swap, a dropped register or an input echoed back as an output
+ * shows.
+ */
 static const struct tdx_module_args tdx_seamcall_test_regs = {
-	.rcx = 0x1111, .rdx = 0x2222, .r8 = 0x8888, .r9 = 0x9999,
-	.r10 = 0x1010, .r11 = 0x1111, .r12 = 0x1212, .r13 = 0x1313,
-	.r14 = 0x1414, .r15 = 0x1515, .rbx = 0xbbbb, .rdi = 0xd1d1,
-	.rsi = 0x5151,
+	.rcx = 0x1c1c, .rdx = 0x1d1d, .r8 = 0x1808, .r9 = 0x1909,
+	.r10 = 0x1010, .r11 = 0x1011, .r12 = 0x1012, .r13 = 0x1013,
+	.r14 = 0x1014, .r15 = 0x1015, .rbx = 0x1b1b, .rdi = 0x1d11,
+	.rsi = 0x1511,
 };
+
+static const struct tdx_module_args tdx_seamcall_test_out = {
+	.rcx = 0x2c2c, .rdx = 0x2d2d, .r8 = 0x2808, .r9 = 0x2909,
+	.r10 = 0x2010, .r11 = 0x2011, .r12 = 0x2012, .r13 = 0x2013,
+	.r14 = 0x2014, .r15 = 0x2015, .rbx = 0x2b2b, .rdi = 0x2d11,
+	.rsi = 0x2511,
+};
+
+/* Each register by name, so that a failure says which one. */
+static void expect_regs(struct kunit *test, const struct tdx_module_args *got,
+			const struct tdx_module_args *want)
+{
+	KUNIT_EXPECT_EQ(test, got->rcx, want->rcx);
+	KUNIT_EXPECT_EQ(test, got->rdx, want->rdx);
+	KUNIT_EXPECT_EQ(test, got->r8, want->r8);
+	KUNIT_EXPECT_EQ(test, got->r9, want->r9);
+	KUNIT_EXPECT_EQ(test, got->r10, want->r10);
+	KUNIT_EXPECT_EQ(test, got->r11, want->r11);
+	KUNIT_EXPECT_EQ(test, got->r12, want->r12);
+	KUNIT_EXPECT_EQ(test, got->r13, want->r13);
+	KUNIT_EXPECT_EQ(test, got->r14, want->r14);
+	KUNIT_EXPECT_EQ(test, got->r15, want->r15);
+	KUNIT_EXPECT_EQ(test, got->rbx, want->rbx);
+	KUNIT_EXPECT_EQ(test, got->rdi, want->rdi);
+	KUNIT_EXPECT_EQ(test, got->rsi, want->rsi);
+}
+
+/* Registers only, so that they can be walked as an array of u64. */
+static_assert(sizeof(struct tdx_module_args) % sizeof(u64) == 0);
+
+/* The two sets of test registers are what expect_regs() can tell apart. */
+static void test_registers_are_distinct(struct kunit *test)
+{
+	const u64 *in = (const u64 *)&tdx_seamcall_test_regs;
+	const u64 *out = (const u64 *)&tdx_seamcall_test_out;
+	unsigned int nr = sizeof(struct tdx_module_args) / sizeof(u64);
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < nr; j++) {
+			KUNIT_EXPECT_NE(test, in[i], out[j]);
+			if (i != j) {
+				KUNIT_EXPECT_NE(test, in[i], in[j]);
+				KUNIT_EXPECT_NE(test, out[i], out[j]);
+			}
+		}
+	}
+}
 
 struct tdx_version_case {
 	u16 leaf;
@@ -108,9 +162,12 @@ static void registers_pass_through_both_ways(struct kunit *test)
 	struct tdx_module_args args = tdx_seamcall_test_regs;
 	struct tdx_seamcall_ctx *ctx = test->priv;
 
-	ctx->out = (struct tdx_module_args) { .rcx = 1, .rsi = 2, .r15 = 3 };
+	ctx->out = tdx_seamcall_test_out;
 	KUNIT_EXPECT_EQ(test, tdx_seamcall_ver(TDH_EXT_INIT, 0, &args), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, memcmp(&args, &ctx->out, sizeof(args)), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_calls, 1);
+	KUNIT_EXPECT_EQ(test, ctx->fn, TDH_EXT_INIT);
+	expect_regs(test, &ctx->in, &tdx_seamcall_test_regs);
+	expect_regs(test, &args, &tdx_seamcall_test_out);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
 }
 
@@ -159,14 +216,15 @@ static void unknown_status_is_reported_once_with_all_registers(struct kunit *tes
 	u64 status = *(const u64 *)test->param_value;
 
 	ctx->status = status;
-	ctx->out = (struct tdx_module_args) { .rcx = 0xc, .rsi = 0x5 };
+	ctx->out = tdx_seamcall_test_out;
 	KUNIT_EXPECT_EQ(test, tdx_seamcall_ver(TDH_EXT_MEM_ADD, 1, &args), status);
+	expect_regs(test, &ctx->in, &tdx_seamcall_test_regs);
+	expect_regs(test, &args, &tdx_seamcall_test_out);
 	KUNIT_ASSERT_EQ(test, ctx->nr_reports, 1);
 	KUNIT_EXPECT_EQ(test, ctx->report_fn, TDH_EXT_MEM_ADD | (1ULL << 16));
 	KUNIT_EXPECT_EQ(test, ctx->report_status, status);
-	KUNIT_EXPECT_EQ(test, memcmp(&ctx->report_in, &tdx_seamcall_test_regs,
-				     sizeof(args)), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(&ctx->report_out, &ctx->out, sizeof(args)), 0);
+	expect_regs(test, &ctx->report_in, &tdx_seamcall_test_regs);
+	expect_regs(test, &ctx->report_out, &tdx_seamcall_test_out);
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(ctx->report_fn), "TDH.EXT.MEM.ADD");
 }
 
@@ -207,6 +265,7 @@ static void leaf_names_ignore_the_version(struct kunit *test)
 }
 
 static struct kunit_case tdx_seamcall_test_cases[] = {
+	KUNIT_CASE(test_registers_are_distinct),
 	KUNIT_CASE_PARAM(version_is_ored_into_rax_bits_23_16, tdx_version_gen_params),
 	KUNIT_CASE(registers_pass_through_both_ways),
 	KUNIT_CASE_PARAM(known_status_is_returned_silently, tdx_known_status_gen_params),

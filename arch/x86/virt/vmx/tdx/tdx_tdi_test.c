@@ -2,8 +2,11 @@
 /*
  * KUnit tests for the TDI lifecycle SEAMCALL wrappers and for the fake TDI
  * model that later suites drive them against: the registers each wrapper
- * passes in and reads out, every refusal the fake makes, and a whole
- * lifecycle in the order the module enforces.
+ * passes in and reads out, against a recording stand-in; every refusal
+ * the fake makes, with raw registers; each wrapper refused by the fake,
+ * with the registers the fake received and the status and out-parameters
+ * the wrapper passes back; and a whole lifecycle in the order the module
+ * enforces.
  *
  * None of these leaves is resumable, so there are no resume loops to
  * interrupt.
@@ -96,22 +99,32 @@ static struct page *test_page(struct kunit *test)
 	return page;
 }
 
+/* Every register by name, so that a failure says which one. */
+static void expect_regs(struct kunit *test, const struct tdx_module_args *got,
+			const struct tdx_module_args *want)
+{
+	KUNIT_EXPECT_EQ(test, got->rcx, want->rcx);
+	KUNIT_EXPECT_EQ(test, got->rdx, want->rdx);
+	KUNIT_EXPECT_EQ(test, got->r8, want->r8);
+	KUNIT_EXPECT_EQ(test, got->r9, want->r9);
+	KUNIT_EXPECT_EQ(test, got->r10, want->r10);
+	KUNIT_EXPECT_EQ(test, got->r11, want->r11);
+	KUNIT_EXPECT_EQ(test, got->r12, want->r12);
+	KUNIT_EXPECT_EQ(test, got->r13, want->r13);
+	KUNIT_EXPECT_EQ(test, got->r14, want->r14);
+	KUNIT_EXPECT_EQ(test, got->r15, want->r15);
+	KUNIT_EXPECT_EQ(test, got->rbx, want->rbx);
+	KUNIT_EXPECT_EQ(test, got->rdi, want->rdi);
+	KUNIT_EXPECT_EQ(test, got->rsi, want->rsi);
+}
+
 /* Exactly one call, to version 0 of @leaf, with exactly the registers @in. */
 static void expect_call(struct kunit *test, const struct tdi_rec *rec, u16 leaf,
 			const struct tdx_module_args *in)
 {
 	KUNIT_EXPECT_EQ(test, rec->nr, 1);
 	KUNIT_EXPECT_EQ(test, rec->fn, leaf);
-	KUNIT_EXPECT_EQ(test, rec->in.rcx, in->rcx);
-	KUNIT_EXPECT_EQ(test, rec->in.rdx, in->rdx);
-	KUNIT_EXPECT_EQ(test, rec->in.r8, in->r8);
-	KUNIT_EXPECT_EQ(test, rec->in.r9, in->r9);
-	KUNIT_EXPECT_EQ(test, rec->in.r10, in->r10);
-	KUNIT_EXPECT_EQ(test, rec->in.r11, in->r11);
-	KUNIT_EXPECT_EQ(test, rec->in.r12, in->r12);
-	KUNIT_EXPECT_EQ(test, rec->in.r13, in->r13);
-	KUNIT_EXPECT_EQ(test, rec->in.r14, in->r14);
-	KUNIT_EXPECT_EQ(test, rec->in.r15, in->r15);
+	expect_regs(test, &rec->in, in);
 }
 
 static void regs_devifmt(struct kunit *test, struct tdi_rec *rec)
@@ -292,7 +305,7 @@ static void wrapper_passes_and_returns_every_register(struct kunit *test)
 	c->run(test, recording(test));
 }
 
-/* ---- The fake TDI model ---- */
+/* ---- The fake TDI model, called with raw registers ---- */
 
 /* Pages of a test, named in register operands by PG(n) until resolved */
 enum { PG_MT, PG_CS, PG_TD, PG_VMM, PG_MMIOMT, PG_REQ, PG_RSP, PG_OUT, PG_SPARE, NR_PG };
@@ -301,11 +314,33 @@ enum { PG_MT, PG_CS, PG_TD, PG_VMM, PG_MMIOMT, PG_REQ, PG_RSP, PG_OUT, PG_SPARE,
 #define PG_IDX		GENMASK_ULL(55, 52)
 #define PG(n)		(PG_MARK | FIELD_PREP_CONST(PG_IDX, n))
 
+/**
+ * struct fake_tap - What the fake TDI leaves received and returned
+ * @fake_leaf: the fake's own other_leaf hook, which the tap calls
+ * @nr: calls that went through the tap
+ * @leaf: leaf of the last call
+ * @version: its version
+ * @in: the registers it came with
+ * @out: the registers it went back with
+ * @status: the status the fake returned
+ */
+struct fake_tap {
+	u64 (*fake_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,
+			 struct tdx_module_args *args);
+	unsigned int nr;
+	u16 leaf;
+	u8 version;
+	struct tdx_module_args in;
+	struct tdx_module_args out;
+	u64 status;
+};
+
 struct tdi_env {
 	struct tdx_fake_module *fake;
 	struct tdx_fake_tdi *ft;
 	struct page *pg[NR_PG];
 	unsigned int nr_reports;
+	struct fake_tap tap;
 };
 
 struct owned_page {
@@ -463,6 +498,13 @@ struct refusal {
 
 #define OPND(status, id)	((status) | TDX_OPERAND_ID_##id)
 #define INVALID(id)		OPND(TDX_OPERAND_INVALID, id)
+
+/*
+ * What the fake itself refuses, with raw registers through
+ * tdx_seamcall_ver() rather than through the wrappers: these check the
+ * fake that this and later suites rely on.  wrapper_refusals[] checks the
+ * wrappers against it.
+ */
 
 static const struct refusal refusals[] = {
 	/* DEVIFMT */
@@ -704,7 +746,7 @@ static void snapshot(struct tdi_env *env, struct tdi_snapshot *s)
 	s->nr_owned = tdx_fake_nr_owned(env->fake);
 }
 
-static void fake_refuses_with_the_module_status(struct kunit *test)
+static void fake_refuses_raw_registers_with_the_module_status(struct kunit *test)
 {
 	const struct refusal *r = test->param_value;
 	struct tdi_env *env = tdi_env(test);
@@ -728,6 +770,415 @@ static void fake_refuses_with_the_module_status(struct kunit *test)
 	snapshot(env, after);
 	KUNIT_EXPECT_MEMEQ(test, before, after, sizeof(*before));
 	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1], r->leaf);
+}
+
+/* ---- The wrappers refused by the fake ---- */
+
+/* Register number in struct tdx_module_args, which holds registers only */
+#define REG(r)		(offsetof(struct tdx_module_args, r) / sizeof(u64))
+#define NR_REGS		(sizeof(struct tdx_module_args) / sizeof(u64))
+static_assert(sizeof(struct tdx_module_args) % sizeof(u64) == 0);
+
+/*
+ * On a refusal the module's output registers carry no result; the tap
+ * fills each with a marker of its own, so that every out-parameter shows
+ * which register the wrapper copied it from.
+ */
+#define OUT_MARK(reg)	(0x6f75740000000000ULL | (reg))
+/* An out-parameter the wrapper did not write */
+#define UNTOUCHED	0x756e746f75636865ULL
+/* No page for an optional page operand */
+#define NO_PG		0xff
+
+static u64 tap_leaf(struct tdx_fake_module *fake, u16 leaf, u8 version,
+		    struct tdx_module_args *args)
+{
+	struct tdi_env *env = kunit_get_current_test()->priv;
+	struct fake_tap *tap = &env->tap;
+	u64 *regs = (u64 *)args;
+	unsigned int i;
+
+	tap->nr++;
+	tap->leaf = leaf;
+	tap->version = version;
+	tap->in = *args;
+	tap->status = tap->fake_leaf(fake, leaf, version, args);
+	if (tap->status != TDX_SUCCESS) {
+		for (i = 0; i < NR_REGS; i++)
+			regs[i] = OUT_MARK(i);
+	}
+	tap->out = *args;
+	return tap->status;
+}
+
+/* Between the fake module and its TDI leaves, which keep their priv */
+static void tap_install(struct tdi_env *env)
+{
+	env->tap = (struct fake_tap) { .fake_leaf = env->fake->other_leaf };
+	env->fake->other_leaf = tap_leaf;
+}
+
+/**
+ * struct wrapper_refusal - A wrapper called with operands the fake refuses
+ * @name: description
+ * @stages: setup before the call, S_*
+ * @tdisp_state: forced after setup unless 0
+ * @busy: the fake fails the call with TDX_OPERAND_BUSY instead
+ * @leaf: the leaf, which names the wrapper: tdh_<leaf>()
+ * @arg: its integer operands, in the order of its parameters, PG() resolved
+ * @pg: its page operands, in the order of its parameters, PG_* or NO_PG
+ * @td: the @td operand of tdh_devif_response()
+ * @entry: the @entry operand of tdh_dmar_add()
+ * @status: what the fake returns and the wrapper must return unchanged
+ */
+struct wrapper_refusal {
+	const char *name;
+	unsigned int stages;
+	u8 tdisp_state;
+	bool busy;
+	u16 leaf;
+	u64 arg[3];
+	u8 pg[3];
+	bool td;
+	struct tdx_dmar_entry entry;
+	u64 status;
+};
+
+#define BUSY		OPND(TDX_OPERAND_BUSY, RCX)
+
+static const struct wrapper_refusal wrapper_refusals[] = {
+	/* DEVIFMT */
+	{ "tdh_devifmt_add() of a page the module owns", S_MT, .leaf = TDH_DEVIFMT_ADD,
+	  .arg = { DEVIFMT_IDX(TEST_FUNC2) }, .pg = { PG_MT },
+	  .status = OPND(TDX_PAGE_METADATA_INCORRECT, RDX) },
+	{ "tdh_devifmt_add() twice", S_MT, .leaf = TDH_DEVIFMT_ADD,
+	  .arg = { DEVIFMT_IDX(TEST_FUNC) }, .pg = { PG_SPARE },
+	  .status = OPND(TDX_DEVIFMT_ALREADY_PRESENT, RCX) },
+	{ "tdh_devifmt_remove() while the TDI exists", S_MT | S_CREATED,
+	  .leaf = TDH_DEVIFMT_REMOVE, .arg = { DEVIFMT_IDX(TEST_FUNC) },
+	  .status = OPND(TDX_DEVIF_INVALID_METADATA, RCX) },
+	{ "tdh_devifmt_remove() busy", S_MT, .busy = true, .leaf = TDH_DEVIFMT_REMOVE,
+	  .arg = { DEVIFMT_IDX(TEST_FUNC) }, .status = BUSY },
+	{ "tdh_devifmt_rd() level 0 without metadata", 0, .leaf = TDH_DEVIFMT_RD,
+	  .arg = { FIELD_PREP_CONST(TDX_DEVIFMT_IDX_FUNC_ID, TEST_FUNC) },
+	  .status = OPND(TDX_DEVIFMT_NOT_PRESENT, RCX) },
+	/* DEVIF.CREATE, DEVIF.REMOVE */
+	{ "tdh_devif_create() without metadata", 0, .leaf = TDH_DEVIF_CREATE,
+	  .arg = { DEVIF_ID(TEST_FUNC), TEST_VM }, .pg = { PG_CS, PG_TD, PG_VMM },
+	  .status = OPND(TDX_DEVIFMT_NOT_PRESENT, RCX) },
+	{ "tdh_devif_create() misaligned TDR", S_MT, .leaf = TDH_DEVIF_CREATE,
+	  .arg = { DEVIF_ID(TEST_FUNC), TEST_VM + 8 }, .pg = { PG_CS, PG_TD, PG_VMM },
+	  .status = INVALID(RDX) },
+	{ "tdh_devif_create() owned control page", S_MT, .leaf = TDH_DEVIF_CREATE,
+	  .arg = { DEVIF_ID(TEST_FUNC), TEST_VM }, .pg = { PG_MT, PG_TD, PG_VMM },
+	  .status = OPND(TDX_PAGE_METADATA_INCORRECT, R8) },
+	{ "tdh_devif_create() owned TD buffer", S_MT, .leaf = TDH_DEVIF_CREATE,
+	  .arg = { DEVIF_ID(TEST_FUNC), TEST_VM }, .pg = { PG_CS, PG_MT, PG_VMM },
+	  .status = OPND(TDX_PAGE_METADATA_INCORRECT, R9) },
+	{ "tdh_devif_create() owned host buffer", S_MT, .leaf = TDH_DEVIF_CREATE,
+	  .arg = { DEVIF_ID(TEST_FUNC), TEST_VM }, .pg = { PG_CS, PG_TD, PG_MT },
+	  .status = OPND(TDX_PAGE_METADATA_INCORRECT, R10) },
+	{ "tdh_devif_remove() while LOCKED", S_MT | S_CREATED | S_LOCKED,
+	  .leaf = TDH_DEVIF_REMOVE, .arg = { TEST_FUNC },
+	  .status = OPND(TDX_DEVIF_INVALID_STATE, RCX) },
+	{ "tdh_devif_remove() with MMIO mapped", S_MT | S_CREATED | S_MMIO | S_MAPPED,
+	  .leaf = TDH_DEVIF_REMOVE, .arg = { TEST_FUNC },
+	  .status = OPND(TDX_DEVIF_HAS_MAPPED_MMIO, RCX) },
+	{ "tdh_devif_remove() busy", S_MT | S_CREATED, .busy = true,
+	  .leaf = TDH_DEVIF_REMOVE, .arg = { TEST_FUNC }, .status = BUSY },
+	/* DEVIF.REQUEST, DEVIF.RESPONSE */
+	{ "tdh_devif_request() while one is outstanding", S_MT | S_CREATED | S_PENDING,
+	  .leaf = TDH_DEVIF_REQUEST, .arg = { TEST_FUNC, REQ(TDX_TDISP_STOP_INTERFACE_REQ) },
+	  .pg = { PG_REQ }, .status = OPND(TDX_DEVIF_TDISP_OUT_REQ, RCX) },
+	{ "tdh_devif_request() NO_FW_UPDATE on STOP", S_MT | S_CREATED,
+	  .leaf = TDH_DEVIF_REQUEST,
+	  .arg = { TEST_FUNC, REQ(TDX_TDISP_STOP_INTERFACE_REQ) | TDX_DEVIF_REQ_NO_FW_UPDATE },
+	  .pg = { PG_REQ }, .status = INVALID(RDX) },
+	{ "tdh_devif_request() of no TDI", S_MT, .leaf = TDH_DEVIF_REQUEST,
+	  .arg = { TEST_FUNC, REQ(TDX_TDISP_LOCK_INTERFACE_REQ) }, .pg = { PG_REQ },
+	  .status = OPND(TDX_DEVIFMT_NOT_PRESENT, RCX) },
+	{ "tdh_devif_response() without a request", S_MT | S_CREATED,
+	  .leaf = TDH_DEVIF_RESPONSE, .arg = { TEST_FUNC }, .pg = { PG_RSP, NO_PG },
+	  .status = OPND(TDX_DEVIF_TDISP_OUT_REQ, RCX) },
+	{ "tdh_devif_response() for the TD, no TD request", S_MT | S_CREATED | S_PENDING,
+	  .leaf = TDH_DEVIF_RESPONSE, .arg = { TEST_FUNC }, .pg = { PG_RSP, NO_PG },
+	  .td = true, .status = OPND(TDX_DEVIF_TDISP_INVALID_REQ_STS, RDX) },
+	{ "tdh_devif_response() not a response, output page", S_MT | S_CREATED | S_PENDING,
+	  .leaf = TDH_DEVIF_RESPONSE, .arg = { TEST_FUNC }, .pg = { PG_RSP, PG_OUT },
+	  .status = OPND(TDX_DEVIF_TDISP_INVALID_MESSAGE, RDX) },
+	/* DMAR */
+	{ "tdh_dmar_add() a context entry past 32 bytes", 0, .leaf = TDH_DMAR_ADD,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_CTE) },
+	  .entry = { .qw = { 0x11, 0x12, 0x13, 0x14, 0x15 } }, .status = INVALID(R11) },
+	{ "tdh_dmar_add() a context entry, last qword", 0, .leaf = TDH_DMAR_ADD,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_CTE) },
+	  .entry = { .qw = { 0x11, 0x12, 0x13, 0x14, [7] = 0x18 } }, .status = INVALID(R14) },
+	{ "tdh_dmar_add() a root entry past 8 bytes", 0, .leaf = TDH_DMAR_ADD,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_RTE) },
+	  .entry = { .qw = { 0x11, 0x12 } }, .status = INVALID(R8) },
+	{ "tdh_dmar_add() twice", S_DMA, .leaf = TDH_DMAR_ADD,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_CTE) },
+	  .entry = { .qw = { 0x1001 } }, .status = OPND(TDX_DMAR_INVALID_MAPPING_STATE, RCX) },
+	{ "tdh_dmar_block() of no entry", 0, .leaf = TDH_DMAR_BLOCK,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_CTE) },
+	  .status = OPND(TDX_DMAR_INVALID_MAPPING_STATE, RCX) },
+	{ "tdh_dmar_read() unknown IOMMU", 0, .leaf = TDH_DMAR_READ,
+	  .arg = { FIELD_PREP_CONST(TDX_DMAR_IDX_RID, TEST_FUNC) }, .status = INVALID(RCX) },
+	{ "tdh_dmar_remove() not blocked", S_DMA, .leaf = TDH_DMAR_REMOVE,
+	  .arg = { DMAR_IDX(TEST_FUNC, TDX_DMAR_LEVEL_CTE) },
+	  .status = OPND(TDX_DMAR_INVALID_MAPPING_STATE, RCX) },
+	/* MMIOMT */
+	{ "tdh_mmiomt_add() level 0", 0, .leaf = TDH_MMIOMT_ADD,
+	  .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_4K) }, .pg = { PG_MMIOMT },
+	  .status = INVALID(RCX) },
+	{ "tdh_mmiomt_add() page the module owns", S_MT, .leaf = TDH_MMIOMT_ADD,
+	  .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_2M) }, .pg = { PG_MT },
+	  .status = OPND(TDX_PAGE_METADATA_INCORRECT, RDX) },
+	{ "tdh_mmiomt_set() to no TDI", S_MT | S_CREATED | S_MMIO, .leaf = TDH_MMIOMT_SET,
+	  .arg = { MMIOMT_IDX(TEST_MMIO + PAGE_SIZE, TDX_MMIOMT_LEVEL_4K),
+		   MMIO_DATA(TEST_FUNC2) }, .status = OPND(TDX_DEVIFMT_NOT_PRESENT, RDX) },
+	{ "tdh_mmiomt_set() release while mapped", S_MT | S_CREATED | S_MMIO | S_MAPPED,
+	  .leaf = TDH_MMIOMT_SET,
+	  .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_4K), MMIO_QNODE },
+	  .status = OPND(TDX_MMIO_INVALID_PAGE_METADATA, MMIOMT) },
+	{ "tdh_mmiomt_rd() without its page", 0, .leaf = TDH_MMIOMT_RD,
+	  .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_4K) },
+	  .status = OPND(TDX_MMIOMT_NOT_PRESENT, RCX) },
+	{ "tdh_mmiomt_remove() while MMIO is given", S_MT | S_CREATED | S_MMIO,
+	  .leaf = TDH_MMIOMT_REMOVE, .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_2M) },
+	  .status = OPND(TDX_MMIO_INVALID_PAGE_METADATA, RCX) },
+	{ "tdh_mmiomt_remove() busy", 0, .busy = true, .leaf = TDH_MMIOMT_REMOVE,
+	  .arg = { MMIOMT_IDX(TEST_MMIO, TDX_MMIOMT_LEVEL_2M) }, .status = BUSY },
+	/* MMIO */
+	{ "tdh_mmio_map() into another TD", S_MT | S_CREATED | S_MMIO, .leaf = TDH_MMIO_MAP,
+	  .arg = { TEST_GPA, TEST_VM2, TEST_MMIO },
+	  .status = OPND(TDX_MMIO_DEVIF_OWNER_MISMATCH, RDX) },
+	{ "tdh_mmio_map() misaligned MMIO", S_MT | S_CREATED | S_MMIO, .leaf = TDH_MMIO_MAP,
+	  .arg = { TEST_GPA, TEST_VM, TEST_MMIO + 8 }, .status = INVALID(R8) },
+	{ "tdh_mmio_block() misaligned TDR", S_MT | S_CREATED | S_MMIO | S_MAPPED,
+	  .leaf = TDH_MMIO_BLOCK, .arg = { TEST_GPA, TEST_VM + 8 }, .status = INVALID(RDX) },
+	{ "tdh_mmio_block() twice", S_MT | S_CREATED | S_MMIO | S_DMA | S_MAPPED | S_BLOCKED,
+	  .leaf = TDH_MMIO_BLOCK, .arg = { TEST_GPA, TEST_VM },
+	  .status = OPND(TDX_EPT_ENTRY_STATE_INCORRECT, RCX) },
+	{ "tdh_mmio_unmap() not blocked", S_MT | S_CREATED | S_MMIO | S_MAPPED,
+	  .leaf = TDH_MMIO_UNMAP, .arg = { TEST_GPA, TEST_VM },
+	  .status = OPND(TDX_EPT_ENTRY_STATE_INCORRECT, RCX) },
+	{ "tdh_mmio_unmap() of another TD", S_MT | S_CREATED | S_MMIO | S_MAPPED,
+	  .leaf = TDH_MMIO_UNMAP, .arg = { TEST_GPA, TEST_VM2 },
+	  .status = OPND(TDX_EPT_WALK_FAILED, RCX) },
+};
+
+static void wrapper_refusal_desc(const struct wrapper_refusal *r, char *desc)
+{
+	strscpy(desc, r->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(wrapper_refusal, wrapper_refusals, wrapper_refusal_desc);
+
+/**
+ * struct wrapper_call - One wrapper call and what the ABI says of it
+ * @status: what the wrapper returned
+ * @regs: the registers the wrapper must pass, as asm/tdx_tdi.h lays them out
+ * @out: its out-parameters as it left them, UNTOUCHED before the call
+ * @out_reg: the register each of @out must be copied from
+ * @nr_out: entries of @out and @out_reg
+ */
+struct wrapper_call {
+	u64 status;
+	struct tdx_module_args regs;
+	u64 out[TDX_DMAR_ENTRY_QWORDS];
+	unsigned int out_reg[TDX_DMAR_ENTRY_QWORDS];
+	unsigned int nr_out;
+};
+
+static struct page *wrapper_page(const struct tdi_env *env, u8 pg)
+{
+	return pg == NO_PG ? NULL : env->pg[pg];
+}
+
+static u64 wrapper_pa(struct page *page)
+{
+	return page ? page_to_phys(page) : 0;
+}
+
+static void wrapper_out(struct wrapper_call *w, unsigned int reg)
+{
+	w->out_reg[w->nr_out++] = reg;
+}
+
+/* Calls tdh_<leaf>() with the operands of @c; says what the ABI expects. */
+static void call_wrapper(const struct tdi_env *env, const struct wrapper_refusal *c,
+			 struct wrapper_call *w)
+{
+	struct page *p0 = wrapper_page(env, c->pg[0]), *p1 = wrapper_page(env, c->pg[1]);
+	u64 a0 = resolve(env, c->arg[0]), a1 = resolve(env, c->arg[1]);
+	struct page *p2 = wrapper_page(env, c->pg[2]);
+	u64 a2 = resolve(env, c->arg[2]);
+	struct tdx_mmiomt_entry mt;
+	struct tdx_dmar_entry dmar;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(w->out); i++)
+		w->out[i] = UNTOUCHED;
+
+	switch (c->leaf) {
+	case TDH_DEVIFMT_ADD:
+		w->status = tdh_devifmt_add(a0, p0);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = wrapper_pa(p0) };
+		break;
+	case TDH_DEVIFMT_REMOVE:
+		w->status = tdh_devifmt_remove(a0, &w->out[0]);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rcx));
+		break;
+	case TDH_DEVIFMT_RD:
+		w->status = tdh_devifmt_rd(a0, &w->out[0]);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rcx));
+		break;
+	case TDH_DEVIF_CREATE:
+		w->status = tdh_devif_create(a0, a1, p0, p1, p2);
+		w->regs = (struct tdx_module_args) {
+			.rcx = a0, .rdx = a1, .r8 = wrapper_pa(p0), .r9 = wrapper_pa(p1),
+			.r10 = wrapper_pa(p2),
+		};
+		break;
+	case TDH_DEVIF_REMOVE:
+		w->status = tdh_devif_remove(a0, &w->out[0], &w->out[1], &w->out[2]);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rcx));
+		wrapper_out(w, REG(rdx));
+		wrapper_out(w, REG(r8));
+		break;
+	case TDH_DEVIF_REQUEST:
+		w->status = tdh_devif_request(a0, a1, p0, &w->out[0]);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = a1, .r8 = wrapper_pa(p0) };
+		wrapper_out(w, REG(rcx));
+		break;
+	case TDH_DEVIF_RESPONSE:
+		w->status = tdh_devif_response(a0, p0, c->td, p1, &w->out[0]);
+		w->regs = (struct tdx_module_args) {
+			.rcx = a0,
+			.rdx = wrapper_pa(p0) | (c->td ? TDX_DEVIF_RSP_IN_TD : 0),
+			.r8 = wrapper_pa(p1),
+		};
+		wrapper_out(w, REG(rcx));
+		break;
+	case TDH_DMAR_ADD:
+		w->status = tdh_dmar_add(a0, &c->entry);
+		w->regs = (struct tdx_module_args) {
+			.rcx = a0, .rdx = c->entry.qw[0], .r8 = c->entry.qw[1],
+			.r9 = c->entry.qw[2], .r10 = c->entry.qw[3], .r11 = c->entry.qw[4],
+			.r12 = c->entry.qw[5], .r13 = c->entry.qw[6], .r14 = c->entry.qw[7],
+		};
+		break;
+	case TDH_DMAR_BLOCK:
+		w->status = tdh_dmar_block(a0);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		break;
+	case TDH_DMAR_READ:
+		memcpy(&dmar, w->out, sizeof(dmar));
+		w->status = tdh_dmar_read(a0, &dmar);
+		memcpy(w->out, &dmar, sizeof(dmar));
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rdx));
+		wrapper_out(w, REG(r8));
+		wrapper_out(w, REG(r9));
+		wrapper_out(w, REG(r10));
+		wrapper_out(w, REG(r11));
+		wrapper_out(w, REG(r12));
+		wrapper_out(w, REG(r13));
+		wrapper_out(w, REG(r14));
+		break;
+	case TDH_DMAR_REMOVE:
+		w->status = tdh_dmar_remove(a0);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		break;
+	case TDH_MMIOMT_ADD:
+		w->status = tdh_mmiomt_add(a0, p0);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = wrapper_pa(p0) };
+		break;
+	case TDH_MMIOMT_SET:
+		w->status = tdh_mmiomt_set(a0, a1);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = a1 };
+		break;
+	case TDH_MMIOMT_RD:
+		memcpy(&mt, w->out, sizeof(mt));
+		w->status = tdh_mmiomt_rd(a0, &mt);
+		memcpy(w->out, &mt, sizeof(mt));
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rcx));
+		wrapper_out(w, REG(rdx));
+		wrapper_out(w, REG(r8));
+		wrapper_out(w, REG(r9));
+		break;
+	case TDH_MMIOMT_REMOVE:
+		w->status = tdh_mmiomt_remove(a0, &w->out[0]);
+		w->regs = (struct tdx_module_args) { .rcx = a0 };
+		wrapper_out(w, REG(rcx));
+		break;
+	case TDH_MMIO_MAP:
+		w->status = tdh_mmio_map(a0, a1, a2);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = a1, .r8 = a2 };
+		break;
+	case TDH_MMIO_BLOCK:
+		w->status = tdh_mmio_block(a0, a1);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = a1 };
+		break;
+	case TDH_MMIO_UNMAP:
+		w->status = tdh_mmio_unmap(a0, a1);
+		w->regs = (struct tdx_module_args) { .rcx = a0, .rdx = a1 };
+		break;
+	}
+}
+
+/*
+ * Each wrapper makes one call, to version 0 of its leaf, with the registers
+ * the ABI puts its operands in, and returns the fake's refusal unchanged;
+ * each out-parameter is copied from its register whatever the status, and
+ * the fake's state is as before.  An operand in the wrong register shows
+ * twice: in the registers, and in a status naming another operand.
+ */
+static void wrapper_passes_the_fake_refusal_through(struct kunit *test)
+{
+	const struct wrapper_refusal *c = test->param_value;
+	struct tdi_env *env = tdi_env(test);
+	struct tdi_snapshot *before, *after;
+	struct wrapper_call w = {};
+	unsigned int i;
+	u8 *rsp;
+
+	before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+
+	setup(test, env, c->stages);
+	if (c->tdisp_state)
+		tdx_fake_tdi_set_state(env->ft, TEST_FUNC, c->tdisp_state);
+	/* A response page that answers no request: the request echoed back */
+	rsp = page_address(env->pg[PG_RSP]);
+	memcpy(rsp, page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_MSG_SIZE);
+	if (c->busy) {
+		env->ft->fail_nth = env->ft->nr_calls + 1;
+		env->ft->fail_status = c->status;
+	}
+	tap_install(env);
+
+	snapshot(env, before);
+	call_wrapper(env, c, &w);
+	snapshot(env, after);
+
+	KUNIT_ASSERT_EQ(test, env->tap.nr, 1);
+	KUNIT_EXPECT_EQ(test, env->tap.leaf, c->leaf);
+	KUNIT_EXPECT_EQ(test, env->tap.version, 0);
+	expect_regs(test, &env->tap.in, &w.regs);
+	KUNIT_EXPECT_EQ(test, env->tap.status, c->status);
+	KUNIT_EXPECT_EQ(test, w.status, env->tap.status);
+	for (i = 0; i < w.nr_out; i++)
+		KUNIT_EXPECT_EQ_MSG(test, w.out[i], OUT_MARK(w.out_reg[i]),
+				    "out-parameter %u", i);
+	KUNIT_EXPECT_MEMEQ(test, before, after, sizeof(*before));
 }
 
 /* ---- Whole lifecycles ---- */
@@ -901,7 +1352,8 @@ static void fail_nth_fails_a_call_without_side_effects(struct kunit *test)
 
 static struct kunit_case tdx_tdi_test_cases[] = {
 	KUNIT_CASE_PARAM(wrapper_passes_and_returns_every_register, regs_gen_params),
-	KUNIT_CASE_PARAM(fake_refuses_with_the_module_status, refusal_gen_params),
+	KUNIT_CASE_PARAM(fake_refuses_raw_registers_with_the_module_status, refusal_gen_params),
+	KUNIT_CASE_PARAM(wrapper_passes_the_fake_refusal_through, wrapper_refusal_gen_params),
 	KUNIT_CASE(lifecycle_in_module_order_gives_every_page_back),
 	KUNIT_CASE(readers_report_the_model_state),
 	KUNIT_CASE(tdisp_error_is_reported_and_clears_the_request),
