@@ -5,7 +5,8 @@
  * that no real device can have, see fake_pcie_pick_bus()), connected and
  * disconnected through its tsm/ sysfs files, bound and unbound through
  * pci_tsm_bind() and pci_tsm_unbind(), and all of it raced against the
- * removal of the TSM and of the device.
+ * removal of the TSM and of the device; with a function 1 too, whose
+ * tsm/ files connect shows and disconnect hides, read meanwhile.
  *
  * The TDX module is the fake one with its fake TDI leaves.  Connecting
  * the link (SPDM and IDE) is not supported yet, so the tests stand in for
@@ -23,12 +24,14 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/kthread.h>
 #include <linux/mount.h>
 #include <linux/panic.h>
 #include <linux/pci.h>
 #include <linux/pci-doe.h>
 #include <linux/pci-tsm.h>
+#include <linux/sched/signal.h>
 #include <linux/sockptr.h>
 #include <linux/tsm.h>
 
@@ -61,6 +64,8 @@
 #define FAKE_PCIE_CAP	0x40
 #define FAKE_DOE_CAP	0x100
 #define FAKE_DOE_DW	8
+/* Function 0, the DSM, and function 1, which only it speaks for */
+#define FAKE_MAX_FNS	2
 
 /**
  * struct fake_pcie - A TDISP capable endpoint on a root bus of its own
@@ -68,7 +73,10 @@
  * @busn: the bus number of the root bus, see fake_pcie_pick_bus()
  * @bus: the root bus, until removed
  * @pdev: function 0, referenced until the test ends
- * @cfg: config space; writes outside the DOE mailbox are dropped
+ * @fn1: function 1 if there is one, referenced until the test ends
+ * @nr_fns: 1, or 2 with function 0 a multi-function device
+ * @cfg: config space of each function; writes outside the DOE mailbox
+ *	 of function 0 are dropped
  * @req: the DOE request being written
  * @nr_req: dwords in @req
  * @rsp: the DOE response being read
@@ -83,7 +91,9 @@ struct fake_pcie {
 	struct resource busn;
 	struct pci_bus *bus;
 	struct pci_dev *pdev;
-	u32 cfg[PCI_CFG_SPACE_EXP_SIZE / 4];
+	struct pci_dev *fn1;
+	unsigned int nr_fns;
+	u32 cfg[FAKE_MAX_FNS][PCI_CFG_SPACE_EXP_SIZE / 4];
 	u32 req[FAKE_DOE_DW];
 	unsigned int nr_req;
 	u32 rsp[FAKE_DOE_DW];
@@ -134,23 +144,20 @@ static int fake_pcie_read(struct pci_bus *bus, unsigned int devfn, int where,
 			  int size, u32 *val)
 {
 	struct fake_pcie *fp = to_fake_pcie(bus);
+	unsigned int fn = PCI_FUNC(devfn);
 	u32 dw;
 
-	if (devfn || where + size > PCI_CFG_SPACE_EXP_SIZE) {
+	if (PCI_SLOT(devfn) || fn >= fp->nr_fns || where + size > PCI_CFG_SPACE_EXP_SIZE) {
 		*val = ~0;
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
 
-	switch (where & ~3) {
-	case FAKE_DOE_CAP + PCI_DOE_STATUS:
+	dw = fp->cfg[fn][where / 4];
+	/* Only function 0 has a DOE mailbox */
+	if (!fn && (where & ~3) == FAKE_DOE_CAP + PCI_DOE_STATUS)
 		dw = fp->doe_status;
-		break;
-	case FAKE_DOE_CAP + PCI_DOE_READ:
+	else if (!fn && (where & ~3) == FAKE_DOE_CAP + PCI_DOE_READ)
 		dw = fp->rsp_pos < fp->nr_rsp ? fp->rsp[fp->rsp_pos] : 0;
-		break;
-	default:
-		dw = fp->cfg[where / 4];
-	}
 	*val = dw >> (8 * (where & 3));
 	if (size < 4)
 		*val &= GENMASK(8 * size - 1, 0);
@@ -162,9 +169,10 @@ static int fake_pcie_write(struct pci_bus *bus, unsigned int devfn, int where,
 {
 	struct fake_pcie *fp = to_fake_pcie(bus);
 
-	if (devfn)
+	if (PCI_SLOT(devfn) || PCI_FUNC(devfn) >= fp->nr_fns)
 		return PCIBIOS_DEVICE_NOT_FOUND;
-	if (size != 4)
+	/* Only function 0 has a DOE mailbox */
+	if (PCI_FUNC(devfn) || size != 4)
 		return PCIBIOS_SUCCESSFUL;
 
 	switch (where) {
@@ -195,18 +203,27 @@ static struct pci_ops fake_pcie_ops = {
 	.write = fake_pcie_write,
 };
 
-static void fake_pcie_init_cfg(struct fake_pcie *fp)
+/*
+ * Function 0: a TDISP capable endpoint (TEE) with the CMA mailbox, a
+ * multi-function device if there is a function 1.  Function 1: an
+ * endpoint without either, a TDI that function 0's DSM speaks for.
+ */
+static void fake_pcie_init_cfg(struct fake_pcie *fp, unsigned int fn)
 {
-	u32 *cfg = fp->cfg;
+	u32 *cfg = fp->cfg[fn];
 
 	/* A vendor-specific class that no driver claims */
-	cfg[PCI_VENDOR_ID / 4] = PCI_VENDOR_ID_REDHAT | 0x00fe << 16;
+	cfg[PCI_VENDOR_ID / 4] = PCI_VENDOR_ID_REDHAT | (0x00fe - fn) << 16;
 	cfg[PCI_COMMAND / 4] = PCI_STATUS_CAP_LIST << 16;
 	cfg[PCI_CLASS_REVISION / 4] = 0xff000000 | 1;
+	if (!fn && fp->nr_fns > 1)
+		cfg[PCI_CACHE_LINE_SIZE / 4] = PCI_HEADER_TYPE_MFD << 16;
 	cfg[PCI_CAPABILITY_LIST / 4] = FAKE_PCIE_CAP;
 
 	cfg[FAKE_PCIE_CAP / 4] = PCI_CAP_ID_EXP |
 				 (2 | PCI_EXP_TYPE_ENDPOINT << 4) << 16;
+	if (fn)
+		return;
 	cfg[(FAKE_PCIE_CAP + PCI_EXP_DEVCAP) / 4] = PCI_EXP_DEVCAP_TEE;
 
 	cfg[FAKE_DOE_CAP / 4] = PCI_EXT_CAP_ID_DOE | 2 << 16;
@@ -274,13 +291,23 @@ static int fake_pcie_pick_bus(void)
 
 static void fake_pcie_remove(struct fake_pcie *fp)
 {
+	struct pci_host_bridge *bridge;
+
 	if (!fp->bus)
 		return;
 
 	pci_lock_rescan_remove();
+	bridge = pci_find_host_bridge(fp->bus);
 	pci_stop_root_bus(fp->bus);
 	pci_remove_root_bus(fp->bus);
 	pci_unlock_rescan_remove();
+	/*
+	 * Drop the reference pci_scan_root_bus() leaves to its caller.  The
+	 * release of a host bridge does not free the stream ID that
+	 * pci_ide_init_host_bridge() reserved (PCI_TSM selects PCI_IDE).
+	 */
+	ida_destroy(&bridge->ide_stream_ids_ida);
+	pci_free_host_bridge(bridge);
 	fp->bus = NULL;
 }
 
@@ -289,18 +316,22 @@ static void fake_pcie_release(void *data)
 	struct fake_pcie *fp = data;
 
 	fake_pcie_remove(fp);
+	pci_dev_put(fp->fn1);
 	pci_dev_put(fp->pdev);
 }
 
-/* Scan the fake device in, as hotplug would. */
-static struct fake_pcie *fake_pcie_add(struct kunit *test)
+/* Scan the fake device with @nr_fns functions in, as hotplug would. */
+static struct fake_pcie *fake_pcie_add(struct kunit *test, unsigned int nr_fns)
 {
 	struct fake_pcie *fp = kunit_kzalloc(test, sizeof(*fp), GFP_KERNEL);
 	LIST_HEAD(resources);
+	unsigned int fn;
 	int busnr;
 
 	KUNIT_ASSERT_NOT_NULL(test, fp);
-	fake_pcie_init_cfg(fp);
+	fp->nr_fns = nr_fns;
+	for (fn = 0; fn < nr_fns; fn++)
+		fake_pcie_init_cfg(fp, fn);
 	fp->sysdata.node = NUMA_NO_NODE;
 
 	pci_lock_rescan_remove();
@@ -318,9 +349,15 @@ static struct fake_pcie *fake_pcie_add(struct kunit *test)
 	KUNIT_ASSERT_GE(test, busnr, 0);
 	KUNIT_ASSERT_NOT_NULL(test, fp->bus);
 
-	fp->pdev = pci_get_slot(fp->bus, 0);
+	fp->pdev = pci_get_slot(fp->bus, PCI_DEVFN(0, 0));
+	if (nr_fns > 1)
+		fp->fn1 = pci_get_slot(fp->bus, PCI_DEVFN(0, 1));
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_pcie_release, fp), 0);
 	KUNIT_ASSERT_NOT_NULL(test, fp->pdev);
+	if (nr_fns > 1) {
+		KUNIT_ASSERT_NOT_NULL(test, fp->fn1);
+		KUNIT_ASSERT_FALSE(test, is_pci_tsm_pf0(fp->fn1));
+	}
 	KUNIT_ASSERT_TRUE(test, is_pci_tsm_pf0(fp->pdev));
 	KUNIT_ASSERT_NOT_NULL(test, pci_find_doe_mailbox(fp->pdev, PCI_VENDOR_ID_PCI_SIG,
 							 PCI_DOE_FEATURE_CMA));
@@ -344,7 +381,7 @@ struct link_env {
 	bool stub_connect;
 	bool removing;
 
-	atomic_t connects, disconnects, busy_disconnects;
+	atomic_t connects, disconnects, busy_disconnects, restarts;
 	atomic_t dma_setups, dma_cleanups, mmio_unmaps, mmio_shares;
 	bool warned_before;
 };
@@ -498,7 +535,7 @@ static int tdx_host_link_test_init(struct kunit *test)
 }
 
 /* Probe tdx-host, then hot-add the device; removal is the reverse. */
-static void start(struct kunit *test, bool stub_connect)
+static void start(struct kunit *test, bool stub_connect, unsigned int nr_fns)
 {
 	struct link_env *e = test->priv;
 
@@ -509,7 +546,7 @@ static void start(struct kunit *test, bool stub_connect)
 	}
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(e->dev, &e->sysinfo), 0);
 	KUNIT_ASSERT_NOT_NULL(test, e->tsm_dev);
-	e->fp = fake_pcie_add(test);
+	e->fp = fake_pcie_add(test, nr_fns);
 }
 
 static void remove_tdx_host(struct kunit *test)
@@ -519,6 +556,21 @@ static void remove_tdx_host(struct kunit *test)
 	if (!e->dev_removed)
 		kunit_device_unregister(test, e->dev);
 	e->dev_removed = true;
+}
+
+/*
+ * The tsm/ methods do not wait for a busy lock: they have the system call
+ * restarted (restart_syscall()).  On the way back to user space the signal
+ * code would find no signal, clear TIF_SIGPENDING and restart the call;
+ * do the same here, in a kernel thread.
+ */
+static bool restarted(struct link_env *e, ssize_t ret)
+{
+	if (ret != -ERESTARTNOINTR)
+		return false;
+	flush_signals(current);
+	atomic_inc(&e->restarts);
+	return true;
 }
 
 /* Write @buf to tsm/@attr of @pdev, as "echo -n" would */
@@ -534,12 +586,15 @@ static int tsm_write(struct link_env *e, struct pci_dev *pdev, const char *attr,
 	f = file_open_root_mnt(e->sysfs, path, O_WRONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = kernel_write(f, buf, strlen(buf), &pos);
+	do {
+		ret = kernel_write(f, buf, strlen(buf), &pos);
+	} while (restarted(e, ret));
 	fput(f);
 	return ret < 0 ? ret : 0;
 }
 
-static ssize_t tsm_read(struct link_env *e, struct pci_dev *pdev, const char *attr,
+/* Read @attr of @pdev, a path below its sysfs directory, as "cat" would */
+static ssize_t dev_read(struct link_env *e, struct pci_dev *pdev, const char *attr,
 			char *buf, size_t size)
 {
 	char path[64];
@@ -547,15 +602,26 @@ static ssize_t tsm_read(struct link_env *e, struct pci_dev *pdev, const char *at
 	loff_t pos = 0;
 	ssize_t ret;
 
-	snprintf(path, sizeof(path), "bus/pci/devices/%s/tsm/%s", pci_name(pdev), attr);
+	snprintf(path, sizeof(path), "bus/pci/devices/%s/%s", pci_name(pdev), attr);
 	f = file_open_root_mnt(e->sysfs, path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = kernel_read(f, buf, size - 1, &pos);
+	do {
+		ret = kernel_read(f, buf, size - 1, &pos);
+	} while (restarted(e, ret));
 	fput(f);
 	if (ret >= 0)
 		buf[ret] = '\0';
 	return ret;
+}
+
+static ssize_t tsm_read(struct link_env *e, struct pci_dev *pdev, const char *attr,
+			char *buf, size_t size)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "tsm/%s", attr);
+	return dev_read(e, pdev, path, buf, size);
 }
 
 static const char *tsm_name(struct link_env *e)
@@ -591,7 +657,7 @@ static void connect_is_refused_through_the_core(struct kunit *test)
 	unsigned int calls;
 	char buf[32];
 
-	start(test, false);
+	start(test, false, 1);
 	calls = e->fake->nr_calls;
 
 	KUNIT_EXPECT_EQ(test, tsm_write(e, e->fp->pdev, "connect", tsm_name(e)), -EOPNOTSUPP);
@@ -617,7 +683,7 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 	struct pci_dev *pdev;
 	char buf[32];
 
-	start(test, true);
+	start(test, true, 1);
 	pdev = e->fp->pdev;
 
 	KUNIT_ASSERT_EQ(test, tsm_write(e, pdev, "connect", tsm_name(e)), 0);
@@ -646,6 +712,40 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 	expect_all_released(test, e);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_DEVIF_CREATE), 2);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_DEVIF_REMOVE), 2);
+}
+
+/*
+ * Function 1 of a multi-function device gets a TSM context and its files
+ * of the link TSM with the connect of function 0, the DSM, and loses both
+ * with the disconnect.
+ */
+static void function_1_files_follow_connect(struct kunit *test)
+{
+	struct link_env *e = test->priv;
+	struct pci_dev *fn1;
+	char buf[32];
+
+	start(test, true, 2);
+	fn1 = e->fp->fn1;
+	KUNIT_EXPECT_EQ(test, tsm_read(e, fn1, "dsm", buf, sizeof(buf)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dev_read(e, fn1, "authenticated", buf, sizeof(buf)), -ENOENT);
+
+	KUNIT_ASSERT_EQ(test, tsm_write(e, e->fp->pdev, "connect", tsm_name(e)), 0);
+	KUNIT_ASSERT_NOT_NULL(test, fn1->tsm);
+	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->dsm_dev, e->fp->pdev);
+	KUNIT_EXPECT_GT(test, tsm_read(e, fn1, "dsm", buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, strim(buf), pci_name(e->fp->pdev));
+	KUNIT_EXPECT_EQ(test, tsm_read(e, fn1, "bound", buf, sizeof(buf)), 1);
+	KUNIT_EXPECT_GT(test, dev_read(e, fn1, "authenticated", buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, strim(buf), tsm_name(e));
+
+	KUNIT_ASSERT_EQ(test, tsm_write(e, e->fp->pdev, "disconnect", tsm_name(e)), 0);
+	KUNIT_EXPECT_NULL(test, fn1->tsm);
+	KUNIT_EXPECT_EQ(test, tsm_read(e, fn1, "bound", buf, sizeof(buf)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, dev_read(e, fn1, "authenticated", buf, sizeof(buf)), -ENOENT);
+
+	remove_tdx_host(test);
+	expect_all_released(test, e);
 }
 
 /* ---- Races ---- */
@@ -726,6 +826,44 @@ static int connect_round(struct racer *r)
 	return 0;
 }
 
+/*
+ * Read function 1's files of the link TSM.  Connect shows them and
+ * disconnect hides them, so they may be gone at any time, not only once
+ * the removal started, and a read fails as kernfs says for any sysfs file:
+ *  -ENOENT: the file was gone at lookup;
+ *  -ENODEV: the file was removed after its lookup (kernfs_fop_open()) or
+ *           after its open (kernfs_seq_start()).
+ * What a read returns holds while function 1 is connected: the TSM, no
+ * TDI bound (only function 0 is), function 0 as the DSM.
+ */
+static int read_round(struct racer *r)
+{
+	const struct {
+		const char *attr;
+		const char *want;
+	} reads[] = {
+		{ "authenticated", tsm_name(r->e) },
+		{ "tsm/bound", "" },
+		{ "tsm/dsm", pci_name(r->e->fp->pdev) },
+	};
+	unsigned int i;
+	char buf[32];
+	ssize_t ret;
+
+	for (i = 0; i < ARRAY_SIZE(reads); i++) {
+		ret = dev_read(r->e, r->pdev, reads[i].attr, buf, sizeof(buf));
+		if (ret == -ENOENT || ret == -ENODEV)
+			continue;
+		if (ret < 0)
+			return racer_fail(r, reads[i].attr, ret);
+		/* Not an errno of the read: what it returned is wrong */
+		if (strcmp(strim(buf), reads[i].want))
+			return racer_fail(r, reads[i].attr, -EBADMSG);
+		atomic_inc(&r->ok);
+	}
+	return 0;
+}
+
 static int racer_thread(void *data)
 {
 	struct racer *r = data;
@@ -759,68 +897,78 @@ static bool wait_rounds(struct racer *r, atomic_t *counter, int target)
 	return false;
 }
 
-static const enum race_removal race_params[] = { REMOVE_TSM, REMOVE_DEVICE };
+struct race_param {
+	enum race_removal removal;
+	unsigned int nr_fns;	/* 2: function 1's files are read too */
+	const char *desc;
+};
 
-static void race_desc(const enum race_removal *p, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
-		 *p == REMOVE_TSM ? "tdx-host removed" : "device removed");
-}
+static const struct race_param race_params[] = {
+	{ REMOVE_TSM, 1, "tdx-host removed" },
+	{ REMOVE_DEVICE, 1, "device removed" },
+	{ REMOVE_TSM, 2, "tdx-host removed, function 1 read" },
+	{ REMOVE_DEVICE, 2, "device removed, function 1 read" },
+};
 
-KUNIT_ARRAY_PARAM(race, race_params, race_desc);
+KUNIT_ARRAY_PARAM_DESC(race, race_params, desc);
 
 /*
- * bind/unbind from one thread and connect/disconnect from another, until
- * both have succeeded a few times; then the TSM or the device goes while
- * they go on, until each has run a few more rounds.  Afterwards: every
- * bind that reached the module was unbound exactly once and in order
- * (the module refuses to remove a TDI with trusted DMA), every connect
- * was disconnected once with no TDI left, the module owns nothing,
- * nothing leaked or warned, and lockdep stayed quiet.
+ * bind/unbind from one thread and connect/disconnect from another (and,
+ * with a function 1, reads of its files from a third), until each has
+ * succeeded a few times; then the TSM or the device goes while they go
+ * on, until each has run a few more rounds.  Afterwards: every bind that
+ * reached the module was unbound exactly once and in order (the module
+ * refuses to remove a TDI with trusted DMA), every connect was
+ * disconnected once with no TDI left, the module owns nothing, nothing
+ * leaked or warned, and lockdep stayed quiet.
  */
 static void bind_unbind_race_disconnect_and_removal(struct kunit *test)
 {
-	const enum race_removal *removal = test->param_value;
+	const struct race_param *param = test->param_value;
 	struct link_env *e = test->priv;
 	struct racer binder = { .step = bind_round }, connector = { .step = connect_round };
-	struct racer *racers[] = { &binder, &connector };
+	struct racer reader = { .step = read_round };
+	struct racer *racers[] = { &binder, &connector, &reader };
+	unsigned int i, nr_racers = param->nr_fns > 1 ? 3 : 2;
+	unsigned long t0 = jiffies;
 	struct task_struct *t;
-	unsigned int i;
 	int rounds;
 
-	start(test, true);
+	start(test, true, param->nr_fns);
 	WRITE_ONCE(stop_racing, false);
-	for (i = 0; i < ARRAY_SIZE(racers); i++) {
+	for (i = 0; i < nr_racers; i++) {
 		racers[i]->e = e;
-		racers[i]->pdev = e->fp->pdev;
+		racers[i]->pdev = racers[i] == &reader ? e->fp->fn1 : e->fp->pdev;
 		init_completion(&racers[i]->done);
 		t = kthread_run(racer_thread, racers[i], "tdx_host_link_test/%u", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	}
 
-	KUNIT_EXPECT_TRUE(test, wait_rounds(&binder, &binder.ok, RACE_ROUNDS));
-	KUNIT_EXPECT_TRUE(test, wait_rounds(&connector, &connector.ok, RACE_ROUNDS));
+	for (i = 0; i < nr_racers; i++)
+		KUNIT_EXPECT_TRUE(test, wait_rounds(racers[i], &racers[i]->ok, RACE_ROUNDS));
 
 	/* From here on the racers accept what the removal explains */
 	smp_store_release(&e->removing, true);
-	if (*removal == REMOVE_TSM)
+	if (param->removal == REMOVE_TSM)
 		remove_tdx_host(test);
 	else
 		fake_pcie_remove(e->fp);
 
-	for (i = 0; i < ARRAY_SIZE(racers); i++) {
+	for (i = 0; i < nr_racers; i++) {
 		rounds = atomic_read(&racers[i]->rounds);
 		KUNIT_EXPECT_TRUE(test, wait_rounds(racers[i], &racers[i]->rounds,
 						    rounds + RACE_ROUNDS));
 	}
 	WRITE_ONCE(stop_racing, true);
-	for (i = 0; i < ARRAY_SIZE(racers); i++)
+	for (i = 0; i < nr_racers; i++)
 		wait_for_completion(&racers[i]->done);
 
-	for (i = 0; i < ARRAY_SIZE(racers); i++)
+	for (i = 0; i < nr_racers; i++)
 		KUNIT_EXPECT_EQ_MSG(test, racers[i]->bad, 0, "%s failed",
 				    racers[i]->bad_op);
 	KUNIT_EXPECT_NULL(test, e->fp->pdev->tsm);
+	if (e->fp->fn1)
+		KUNIT_EXPECT_NULL(test, e->fp->fn1->tsm);
 
 	/* Whichever of the two is still there goes now. */
 	fake_pcie_remove(e->fp);
@@ -837,14 +985,17 @@ static void bind_unbind_race_disconnect_and_removal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_DEVIF_REMOVE),
 			atomic_read(&e->dma_setups));
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_IOMMU_CLEAR), 1);
-	kunit_info(test, "%d binds, %d connects, %d disconnects, %u SEAMCALLs\n",
+	kunit_info(test, "%d binds, %d connects, %d disconnects, %d reads, %d restarts, %u SEAMCALLs in %u ms\n",
 		   atomic_read(&binder.ok), atomic_read(&e->connects),
-		   atomic_read(&e->disconnects), e->fake->nr_calls);
+		   atomic_read(&e->disconnects), atomic_read(&reader.ok),
+		   atomic_read(&e->restarts), e->fake->nr_calls,
+		   jiffies_to_msecs(jiffies - t0));
 }
 
 static struct kunit_case tdx_host_link_test_cases[] = {
 	KUNIT_CASE(connect_is_refused_through_the_core),
 	KUNIT_CASE(bind_and_disconnect_through_the_core),
+	KUNIT_CASE(function_1_files_follow_connect),
 	KUNIT_CASE_PARAM_ATTR(bind_unbind_race_disconnect_and_removal, race_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
