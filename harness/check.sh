@@ -108,7 +108,7 @@ fi
 check fragment bash "$HARNESS/build.sh" fragment
 check kernel-doc kernel_doc
 check maintainers maintainers
-phase "check: KUnit under QEMU with lockdep and KASAN"
+phase "check: KUnit under QEMU with lockdep, KASAN, kmemleak and DEBUG_VM"
 check kunit env -u KUNIT_FILTER bash "$HARNESS/kunit.sh"
 phase "check: builds"
 check steps bash "$HARNESS/build.sh" steps
