@@ -13,6 +13,7 @@
 #include <linux/bitfield.h>
 #include <linux/bitops.h>
 #include <linux/err.h>
+#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/pci-doe.h>
@@ -418,12 +419,21 @@ static void fake_pcie_init_cfg(struct fake_pcie *fp)
 static void fake_pcie_release(void *data)
 {
 	struct fake_pcie *fp = data;
+	struct pci_host_bridge *bridge;
 	unsigned int fn;
 
 	pci_lock_rescan_remove();
+	bridge = pci_find_host_bridge(fp->bus);
 	pci_stop_root_bus(fp->bus);
 	pci_remove_root_bus(fp->bus);
 	pci_unlock_rescan_remove();
+	/*
+	 * Drop the reference pci_scan_root_bus() leaves to its caller.  The
+	 * release of a host bridge does not free the stream ID that
+	 * pci_ide_init_host_bridge() reserved (PCI_TSM selects PCI_IDE).
+	 */
+	ida_destroy(&bridge->ide_stream_ids_ida);
+	pci_free_host_bridge(bridge);
 	for (fn = 0; fn < TEST_FNS; fn++)
 		pci_dev_put(fp->fn[fn]);
 }
