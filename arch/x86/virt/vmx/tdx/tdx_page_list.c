@@ -250,10 +250,11 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_alloc_contig);
  *	  or NULL
  *
  * Each page is made safe with tdx_page_list_reset_page() before it goes
- * back to the page allocator, so this is also the free path for pages that
- * the TDX module has released.  The caller must know that the module no
- * longer owns any page of @list; pages that the module failed to release
- * must never get here.
+ * back to the page allocator, so this is also the last step of freeing
+ * pages that the TDX module has released and that have been written back.
+ * The caller must know that the module no longer owns any page of @list;
+ * pages that the module failed to release must never get here.  A NULL
+ * slot is a page that the caller leaked and is skipped.
  *
  * Context: Process context, may sleep.
  */
@@ -265,6 +266,8 @@ void tdx_page_list_free(struct tdx_page_list *list)
 		return;
 
 	for (i = 0; i < list->nr_pages; i++) {
+		if (!list->pages[i])
+			continue;
 		tdx_page_list_reset_page(list->pages[i]);
 		__free_page(list->pages[i]);
 	}
