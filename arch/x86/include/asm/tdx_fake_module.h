@@ -9,15 +9,24 @@
 #ifndef _ASM_X86_TDX_FAKE_MODULE_H
 #define _ASM_X86_TDX_FAKE_MODULE_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
 struct kunit;
 struct tdx_module_args;
+struct tracepoint;
 
 /* Calls are counted per leaf for leaves below this number. */
 #define TDX_FAKE_NR_LEAVES	256
 #define TDX_FAKE_MAX_IOMMUS	4
+#define TDX_FAKE_MAX_BAD_FREES	64
+
+/*
+ * The global private KeyID as the fake reports it: not 0, so that a
+ * write-back with the host's KeyID is told apart.
+ */
+#define TDX_FAKE_GLOBAL_KEYID	5
 
 /**
  * struct tdx_fake_iommu - a VT-d unit as the fake module sees it
@@ -67,16 +76,32 @@ struct tdx_fake_resume {
  *	for suites that fake more of the module (SPDM, IDE); NULL refuses
  *	them with TDX_OPERAND_INVALID
  * @priv: for @other_leaf
+ * @global_keyid: the global private KeyID, TDX_FAKE_GLOBAL_KEYID
+ * @expect_violations: the test breaks a rule on purpose: a violation is
+ *	counted in @nr_violations and does not fail the test
+ * @nr_violations: rules broken so far; see the top of tdx_fake_module.c
+ * @violation: the first of them
+ * @test: the test the fake belongs to
+ * @page_free: the mm_page_free tracepoint the fake's free probe is on
+ * @leaf: the leaf of the last SEAMCALL, for reports
  * @configured: TDH.SYS.CONFIG succeeded
  * @config_features: the add-on features it enabled
  * @pool_pages: pages added with TDH.EXT.MEM.ADD
  * @ext_initialized: TDH.EXT.INIT completed
- * @pamt: PAMT-like map: PFN of every page the fake owns, with its owner
+ * @pamt: PAMT-like map: PFN of every page the fake owns or released
+ *	without a write-back since, with its owner and state
+ * @lines: the kernel's flushed cache lines, per PFN
+ * @nr_bad_frees: pages freed while in @pamt, counted by the free probe
+ * @nr_bad_frees_seen: the ones reported so far
+ * @bad_frees: PFN << 8 | state of the first TDX_FAKE_MAX_BAD_FREES of them
  * @iommus: VT-d units
  * @nr_iommus: entries used in @iommus
  * @resume: the restart-style call to resume, if any
  * @nr_calls: all SEAMCALLs
  * @nr_interrupted: SEAMCALLs that returned TDX_INTERRUPTED_RESUMABLE
+ * @nr_flushes: calls of tdx_handoff_flush()
+ * @nr_flushed_lines: cache lines they flushed
+ * @nr_needless_wbinvd: write-backs of pages that were not released
  * @calls: SEAMCALLs per leaf
  */
 struct tdx_fake_module {
@@ -95,18 +120,32 @@ struct tdx_fake_module {
 	u64 (*other_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,
 			  struct tdx_module_args *args);
 	void *priv;
+	u16 global_keyid;
+	bool expect_violations;
+	unsigned int nr_violations;
+	char violation[192];
 
+	struct kunit *test;
+	struct tracepoint *page_free;
+	u16 leaf;
 	bool configured;
 	u64 config_features;
 	u32 pool_pages;
 	bool ext_initialized;
 	struct xarray pamt;
+	struct xarray lines;
+	atomic_t nr_bad_frees;
+	unsigned int nr_bad_frees_seen;
+	u64 bad_frees[TDX_FAKE_MAX_BAD_FREES];
 	struct tdx_fake_iommu iommus[TDX_FAKE_MAX_IOMMUS];
 	unsigned int nr_iommus;
 	struct tdx_fake_resume resume;
 
 	unsigned int nr_calls;
 	unsigned int nr_interrupted;
+	unsigned long nr_flushes;
+	unsigned long nr_flushed_lines;
+	unsigned int nr_needless_wbinvd;
 	unsigned int calls[TDX_FAKE_NR_LEAVES];
 };
 
@@ -116,6 +155,12 @@ int tdx_fake_add_iommu(struct tdx_fake_module *fake, u64 vtbar, bool tdx_capable
 bool tdx_fake_owns(struct tdx_fake_module *fake, u64 hpa);
 u64 tdx_fake_take(struct tdx_fake_module *fake, u64 hpa, unsigned int order);
 void tdx_fake_give_back(struct tdx_fake_module *fake, u64 hpa);
+void tdx_fake_untake(struct tdx_fake_module *fake, u64 hpa);
+bool tdx_fake_released(struct tdx_fake_module *fake, u64 hpa);
+bool tdx_fake_check_flushed(struct tdx_fake_module *fake, const char *what,
+			    u64 hpa, u64 size);
+bool tdx_fake_check_cleared(struct tdx_fake_module *fake, u64 hpa);
+void tdx_fake_check_frees(struct tdx_fake_module *fake);
 unsigned long tdx_fake_nr_owned(struct tdx_fake_module *fake);
 unsigned int tdx_fake_calls(const struct tdx_fake_module *fake, u16 leaf);
 

@@ -72,10 +72,11 @@ unsigned int tdx_handoff_next_chunk(struct tdx_handoff *ho);
 int tdx_handoff_hpa_list_info(const struct tdx_handoff *ho, u64 *hpa_list_info);
 int tdx_handoff_hpa_array(const struct tdx_handoff *ho, u64 *hpa_array);
 int tdx_hpa_list_info_resume(u64 in, u64 out);
+void tdx_handoff_flush(const void *addr, unsigned int size);
+void tdx_handoff_clear_root(const struct tdx_handoff *ho);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 u64 *tdx_handoff_alloc_root(void);
-void tdx_handoff_flush(const void *addr, unsigned int size);
 #endif
 
 #endif /* _ASM_X86_TDX_HANDOFF_H */

@@ -35,8 +35,8 @@ struct tdx_page_list;
 
 /**
  * struct tdx_iommu_mt - the IOMMU_MT of one VT-d unit
- * @iq: first page of the T_IQ block
- * @ctxiq: first page of the T_CTXIQ block
+ * @iq: first page of the T_IQ block, split into order-0 pages
+ * @ctxiq: first page of the T_CTXIQ block, split into order-0 pages
  * @iq_order: allocation order of @iq and @ctxiq
  * @pages: the order-0 MT pages, NULL when there are none
  * @root: the root page, encoded and flushed
@@ -59,7 +59,6 @@ u64 tdx_iommu_mt_block_entry(struct page *block, unsigned int order);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct page *tdx_iommu_mt_alloc_block(unsigned int order);
-void tdx_iommu_mt_reset_block(struct page *block, unsigned int order);
 #endif
 
 #endif /* _ASM_X86_TDX_IOMMU_MT_H */

@@ -29,12 +29,13 @@
 /* SEAMCALL leaves, as in the TDX Connect ABI. */
 #define TEST_TDH_IOMMU_SETUP	128
 #define TEST_TDH_IOMMU_CLEAR	129
+#define TEST_TDH_PHYMEM_PAGE_WBINVD	41
 
 #define TEST_NR_UNITS		4
 #define TEST_IQ_ORDER		1
 #define TEST_MT_PAGES		3
-/* Entries of the fake's ownership map per IOMMU_MT: two blocks and the pages. */
-#define TEST_OWNED_PER_UNIT	(2 + TEST_MT_PAGES)
+/* Pages the fake owns per IOMMU_MT: two blocks and the MT pages. */
+#define TEST_OWNED_PER_UNIT	((2 << TEST_IQ_ORDER) + TEST_MT_PAGES)
 /* A failure that does not mean "not TDX capable". */
 #define TEST_FAILURE		TDX_OPERAND_BUSY
 
@@ -59,6 +60,7 @@ struct iommu_test {
 
 	/* Units set up in the fake (bit per unit) when each block was reset. */
 	unsigned int nr_resets;
+	unsigned long blocks_reset;
 	unsigned long set_up_at_reset[TEST_MAX_RESETS];
 	struct page *reset_block[TEST_MAX_RESETS];
 };
@@ -118,14 +120,28 @@ static unsigned long rec_alloc_bulk_pages(unsigned long nr_pages, struct page **
 	return filled;
 }
 
-/* Called for each queue block right before it is freed. */
-static void rec_reset_block(struct page *block, unsigned int order)
+/*
+ * Called for each page right before it is freed; the first page of a
+ * queue block stands for the block.  A page freed earlier in the test may
+ * come back as another page: only a block not reset yet counts.
+ */
+static void rec_reset_page(struct page *page)
 {
 	struct iommu_test *t = state();
+	unsigned int i;
 
+	for (i = 0; i < t->nr_blocks; i++) {
+		if (t->block[i] == page && t->block_order[i] == TEST_IQ_ORDER &&
+		    !(t->blocks_reset & BIT(i)))
+			break;
+	}
+	if (i == t->nr_blocks)
+		return;
+
+	t->blocks_reset |= BIT(i);
 	if (t->nr_resets < TEST_MAX_RESETS) {
 		t->set_up_at_reset[t->nr_resets] = fake_set_up_units(t->fake);
-		t->reset_block[t->nr_resets] = block;
+		t->reset_block[t->nr_resets] = page;
 	}
 	t->nr_resets++;
 }
@@ -141,15 +157,14 @@ static void give_back_leaked_blocks(void *data)
 	unsigned int i, j;
 
 	for (i = 0; i < t->nr_blocks; i++) {
-		bool reset = false;
+		u64 hpa = page_to_phys(t->block[i]);
 
-		if (t->block_order[i] != TEST_IQ_ORDER ||
-		    tdx_fake_owns(t->fake, page_to_phys(t->block[i])))
+		if (t->block_order[i] != TEST_IQ_ORDER || t->blocks_reset & BIT(i) ||
+		    tdx_fake_owns(t->fake, hpa) || tdx_fake_released(t->fake, hpa))
 			continue;
-		for (j = 0; j < min(t->nr_resets, TEST_MAX_RESETS); j++)
-			reset |= t->reset_block[j] == t->block[i];
-		if (!reset)
-			__free_pages(t->block[i], t->block_order[i]);
+		/* The code under test splits its queue blocks. */
+		for (j = 0; j < (1U << TEST_IQ_ORDER); j++)
+			__free_page(t->block[i] + j);
 	}
 }
 
@@ -173,7 +188,7 @@ static int tdx_host_iommu_test_init(struct kunit *test)
 	}
 
 	kunit_activate_static_stub(test, tdx_iommu_mt_alloc_block, rec_alloc_block);
-	kunit_activate_static_stub(test, tdx_iommu_mt_reset_block, rec_reset_block);
+	kunit_activate_static_stub(test, tdx_page_list_reset_page, rec_reset_page);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_meta, rec_alloc_meta);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_bulk_pages, rec_alloc_bulk_pages);
 
@@ -327,6 +342,10 @@ static void four_units_cost_one_seamcall_each_way(struct kunit *test)
 	struct tdx_fake_module *fake = state()->fake;
 	struct tdx_host_iommus *iommus = setup(test, TEST_NR_UNITS);
 	struct iommu_test *t = state();
+	/* Each page of both queues and the MT pages, and the root entries. */
+	unsigned long lines = TEST_OWNED_PER_UNIT * (PAGE_SIZE / 64) +
+			      DIV_ROUND_UP((2 + TEST_MT_PAGES) * sizeof(u64), 64);
+	unsigned long flushed;
 	unsigned int i;
 
 	KUNIT_EXPECT_EQ(test, fake->nr_calls, TEST_NR_UNITS);
@@ -335,13 +354,23 @@ static void four_units_cost_one_seamcall_each_way(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, t->block_order[i], i % 3 == 2 ? 0 : TEST_IQ_ORDER);
 	KUNIT_EXPECT_EQ(test, t->nr_list_allocs, TEST_NR_UNITS);
 	KUNIT_EXPECT_EQ(test, t->nr_list_pages, TEST_MT_PAGES);
+	flushed = fake->nr_flushed_lines;
+	KUNIT_EXPECT_EQ(test, flushed, TEST_NR_UNITS * lines);
 
+	/* One CLEAR per unit, and one write-back per page given back. */
 	tdx_host_iommus_clear(iommus);
-	KUNIT_EXPECT_EQ(test, fake->nr_calls, 2 * TEST_NR_UNITS);
-	kunit_info(test, "4 VT-d units: %u SEAMCALLs to set up, %u to clear, %u page blocks and %u page lists of %u pages allocated\n",
-		   tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP),
-		   tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR),
-		   t->nr_blocks, t->nr_list_allocs, TEST_MT_PAGES);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
+			TEST_NR_UNITS * TEST_OWNED_PER_UNIT);
+	KUNIT_EXPECT_EQ(test, fake->nr_calls, TEST_NR_UNITS * (2 + TEST_OWNED_PER_UNIT));
+	KUNIT_EXPECT_EQ(test, fake->nr_flushed_lines, flushed);
+	kunit_info(test, "4 VT-d units, IOMMU_MT of 2 x %u + %u pages: %u SEAMCALLs and %lu cache lines flushed to set up, %u SEAMCALLs to clear (%u TDH.PHYMEM.PAGE.WBINVD); %u page blocks and %u page lists allocated\n",
+		   1U << TEST_IQ_ORDER, TEST_MT_PAGES,
+		   tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), flushed,
+		   tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR) +
+		   tdx_fake_calls(fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
+		   tdx_fake_calls(fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
+		   t->nr_blocks, t->nr_list_allocs);
 }
 
 struct midway_failure {
@@ -422,8 +451,11 @@ static void clear_failure_leaks_that_unit_only(struct kunit *test)
 
 	iommus = setup(test, TEST_NR_UNITS);
 	leaked_iq = page_to_phys(iommus->units[leaked].mt->iq);
-	/* The CLEARs follow the four SETUPs; the first CLEAR is call 5. */
-	fake->fail_nth = TEST_NR_UNITS + *nth + 1;
+	/*
+	 * The CLEARs follow the four SETUPs; the first CLEAR is call 5, and
+	 * each successful one is followed by a write-back of every page.
+	 */
+	fake->fail_nth = TEST_NR_UNITS + *nth * (1 + TEST_OWNED_PER_UNIT) + 1;
 	fake->fail_status = TEST_FAILURE;
 
 	kunit_warning_suppress(test) {

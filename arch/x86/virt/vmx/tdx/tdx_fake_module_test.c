@@ -16,6 +16,7 @@
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
 #include <asm/tdx_fake_module.h>
+#include <asm/tdx_handoff.h>
 
 #include "tdx.h"
 
@@ -36,13 +37,18 @@ struct test_page {
 	unsigned int order;
 };
 
-/* Free a test page unless the fake owns it: the fake frees those. */
+/* Free a test page unless the fake holds it: the fake frees those. */
 static void test_page_free(void *data)
 {
 	struct test_page *tp = data;
+	unsigned int i;
 
-	if (!tdx_fake_owns(tp->fake, page_to_phys(tp->page)))
-		__free_pages(tp->page, tp->order);
+	for (i = 0; i < (1U << tp->order); i++) {
+		u64 hpa = page_to_phys(tp->page + i);
+
+		if (!tdx_fake_owns(tp->fake, hpa) && !tdx_fake_released(tp->fake, hpa))
+			__free_page(tp->page + i);
+	}
 }
 
 static u64 test_alloc(struct kunit *test, struct tdx_fake_module *fake,
@@ -56,8 +62,31 @@ static u64 test_alloc(struct kunit *test, struct tdx_fake_module *fake,
 	tp->order = order;
 	tp->page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 	KUNIT_ASSERT_NOT_NULL(test, tp->page);
+	/* Split, as the code under test hands over its blocks. */
+	split_page(tp->page, order);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_page_free, tp), 0);
+	tdx_handoff_flush(page_address(tp->page), PAGE_SIZE << order);
 	return page_to_phys(tp->page);
+}
+
+/* Write an entry of a root page, and flush it, as the hand-off code does. */
+static void set_entry(u64 *root, unsigned int i, u64 val)
+{
+	root[i] = val;
+	tdx_handoff_flush(&root[i], sizeof(root[i]));
+}
+
+/* The physical address of a page with a KeyID, as mk_keyed_paddr() makes it. */
+static u64 keyed(u64 hpa, u64 keyid)
+{
+	return hpa | keyid << boot_cpu_data.x86_phys_bits;
+}
+
+static u64 wb_page(u64 keyed_hpa)
+{
+	struct tdx_module_args args = { .rcx = keyed_hpa };
+
+	return tdx_seamcall_ver(TDH_PHYMEM_PAGE_WBINVD, 0, &args);
 }
 
 static u64 call(u16 leaf, u8 version, struct tdx_module_args *args)
@@ -101,7 +130,7 @@ static u64 *test_list(struct kunit *test, struct tdx_fake_module *fake,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++)
-		root[i] = test_alloc(test, fake, 0);
+		set_entry(root, i, test_alloc(test, fake, 0));
 	return root;
 }
 
@@ -225,7 +254,7 @@ static void mem_add_refuses_bad_entry_after_adding_the_ones_before(struct kunit 
 	u64 good = root[2];
 
 	KUNIT_ASSERT_EQ(test, mem_add(list_info(__pa(owned), 0, 0), NULL), TDX_SUCCESS);
-	root[2] = c->entry(good, owned[0]);
+	set_entry(root, 2, c->entry(good, owned[0]));
 	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 3), NULL), c->status);
 	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, root[0]));
 	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, root[1]));
@@ -311,11 +340,11 @@ static u64 *test_iommu_mt(struct kunit *test, struct tdx_fake_module *fake)
 {
 	u64 *root = __va(test_alloc(test, fake, 0));
 
-	root[0] = test_alloc(test, fake, 1) | 2;
-	root[1] = test_alloc(test, fake, 1) | 2;
-	root[2] = test_alloc(test, fake, 0);
-	root[3] = test_alloc(test, fake, 0);
-	root[4] = test_alloc(test, fake, 0);
+	set_entry(root, 0, test_alloc(test, fake, 1) | 2);
+	set_entry(root, 1, test_alloc(test, fake, 1) | 2);
+	set_entry(root, 2, test_alloc(test, fake, 0));
+	set_entry(root, 3, test_alloc(test, fake, 0));
+	set_entry(root, 4, test_alloc(test, fake, 0));
 	return root;
 }
 
@@ -389,9 +418,9 @@ static void iommu_setup_refuses_bad_iommu_mt(struct kunit *test)
 	u64 *mt = test_iommu_mt(test, fake);
 	u64 good = mt[c->entry];
 
-	mt[c->entry] = c->bad(good);
+	set_entry(mt, c->entry, c->bad(good));
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), c->status);
-	mt[c->entry] = good;
+	set_entry(mt, c->entry, good);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 1);
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), TDX_SUCCESS);
 }
@@ -404,7 +433,7 @@ static void iommu_setup_refuses_pages_it_owns(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR + 0x2000, true), 0);
 	KUNIT_ASSERT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), TDX_SUCCESS);
-	other[3] = mt[3];
+	set_entry(other, 3, mt[3]);
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR + 0x2000, __pa(other), NULL),
 			TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RDX);
 	/* The unit that is set up already. */
@@ -430,6 +459,21 @@ static void iommu_setup_and_clear_move_ownership(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, call(TDH_IOMMU_CLEAR, 0, &args), RDX_INVALID);
 	args = (struct tdx_module_args) { .rcx = id, .rdx = __pa(mt) };
 	KUNIT_EXPECT_EQ(test, call(TDH_IOMMU_CLEAR, 0, &args), TDX_SUCCESS);
+
+	/* Every page of both blocks and the MT pages wait for a write-back. */
+	for (i = 0; i < 5; i++) {
+		u64 hpa = mt[i] & PAGE_MASK;
+
+		KUNIT_EXPECT_FALSE(test, tdx_fake_owns(fake, hpa));
+		KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, hpa));
+		KUNIT_EXPECT_EQ(test, wb_page(keyed(hpa, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
+		if (i < 2) {
+			KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, hpa + PAGE_SIZE));
+			KUNIT_EXPECT_EQ(test, wb_page(keyed(hpa + PAGE_SIZE, TDX_FAKE_GLOBAL_KEYID)),
+					TDX_SUCCESS);
+		}
+	}
+	/* The pool page. */
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 1);
 }
 
@@ -445,7 +489,8 @@ static void iommu_setup_restart_must_repeat_inputs(struct kunit *test)
 	fake->interrupt_progress = 1;
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL),
 			TDX_INTERRUPTED_RESUMABLE);
-	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 6);
+	/* The pool page, two 2-page blocks and three MT pages. */
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 8);
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(other), NULL), RDX_INVALID);
 	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), TDX_SUCCESS);
 }
@@ -504,6 +549,165 @@ static void nth_call_fails_without_side_effect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->nr_calls, 3);
 }
 
+/*
+ * The rules of the fake's page model: each is broken here on purpose,
+ * with @expect_violations set, and must be reported naming the leaf and
+ * the page.
+ */
+static void expect_violation(struct kunit *test, struct tdx_fake_module *fake,
+			     const char *what)
+{
+	KUNIT_EXPECT_EQ(test, fake->nr_violations, 1);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(fake->violation, what),
+				  "violation: %s", fake->violation);
+}
+
+static void hand_over_of_a_page_written_after_its_flush_is_reported(struct kunit *test)
+{
+	struct tdx_fake_module *fake = configured(test);
+	u64 *root = test_list(test, fake, 2);
+	char page[32];
+
+	fake->expect_violations = true;
+	/* The kernel writes the second page after it was flushed. */
+	*(u64 *)__va(root[1] + 128) = 1;
+	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 1), NULL), TDX_SUCCESS);
+	snprintf(page, sizeof(page), "page 0x%llx", root[1]);
+	expect_violation(test, fake, "TDH.EXT.MEM.ADD");
+	expect_violation(test, fake, page);
+	expect_violation(test, fake, "after its flush");
+}
+
+static void hand_over_of_an_unflushed_page_is_reported(struct kunit *test)
+{
+	struct tdx_fake_module *fake = configured(test);
+	u64 *root = test_list(test, fake, 2);
+	struct page *unflushed = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	char page[32];
+
+	/* Not from test_alloc(), which flushes; the fake frees it. */
+	KUNIT_ASSERT_NOT_NULL(test, unflushed);
+	fake->expect_violations = true;
+	set_entry(root, 0, page_to_phys(unflushed));
+	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 1), NULL), TDX_SUCCESS);
+	snprintf(page, sizeof(page), "page 0x%llx", page_to_phys(unflushed));
+	expect_violation(test, fake, page);
+	expect_violation(test, fake, "without a flush");
+	/* The fake owns it now, and frees it when the test ends. */
+	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(unflushed)));
+}
+
+static void hand_over_of_an_unflushed_root_entry_is_reported(struct kunit *test)
+{
+	struct tdx_fake_module *fake = ext_running(test);
+	u64 *mt = test_iommu_mt(test, fake);
+
+	fake->expect_violations = true;
+	/* Past the entries the module reads, but in a cache line it reads. */
+	mt[5] = 1;
+	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), TDX_SUCCESS);
+	expect_violation(test, fake, "TDH.IOMMU.SETUP: IOMMU_MT root page");
+}
+
+/* A page that only the fake frees, if the test does not. */
+static u64 fake_only_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	tdx_handoff_flush(page_address(page), PAGE_SIZE);
+	return page_to_phys(page);
+}
+
+static void free_of_a_page_the_module_owns_is_reported(struct kunit *test)
+{
+	struct tdx_fake_module *fake = configured(test);
+	u64 *root = test_list(test, fake, 0);
+	char page[40];
+
+	set_entry(root, 0, fake_only_page(test));
+	KUNIT_ASSERT_EQ(test, mem_add(list_info(__pa(root), 0, 0), NULL), TDX_SUCCESS);
+	fake->expect_violations = true;
+	__free_page(phys_to_page(root[0]));
+	KUNIT_EXPECT_FALSE(test, tdx_fake_owns(fake, root[0]));
+	snprintf(page, sizeof(page), "page 0x%llx freed", root[0]);
+	expect_violation(test, fake, page);
+	expect_violation(test, fake, "the module owns it");
+}
+
+static void free_of_a_released_page_before_its_write_back_is_reported(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u64 page = fake_only_page(test);
+
+	KUNIT_ASSERT_EQ(test, tdx_fake_take(fake, page, 0), TDX_SUCCESS);
+	tdx_fake_give_back(fake, page);
+	fake->expect_violations = true;
+	__free_page(phys_to_page(page));
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	expect_violation(test, fake, "released but not written back");
+}
+
+static void write_back_needs_a_released_page_and_the_global_keyid(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u64 page = test_alloc(test, fake, 0);
+
+	KUNIT_ASSERT_EQ(test, tdx_fake_take(fake, page, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)),
+			TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
+	tdx_fake_give_back(fake, page);
+	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID) | 0x40), RCX_INVALID);
+
+	fake->expect_violations = true;
+	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, 0)), RCX_INVALID);
+	expect_violation(test, fake, "with KeyID 0");
+	KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, page));
+
+	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
+	KUNIT_EXPECT_FALSE(test, tdx_fake_released(fake, page));
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	/* Once more: harmless, and counted. */
+	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, fake->nr_needless_wbinvd, 1);
+	KUNIT_EXPECT_EQ(test, tdx_get_global_keyid(), TDX_FAKE_GLOBAL_KEYID);
+}
+
+static void released_list_root_must_be_cleared_and_flushed(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u64 root = test_alloc(test, fake, 0);
+
+	KUNIT_EXPECT_TRUE(test, tdx_fake_check_cleared(fake, root));
+
+	fake->expect_violations = true;
+	set_entry(__va(root), 7, root);
+	KUNIT_EXPECT_FALSE(test, tdx_fake_check_cleared(fake, root));
+	expect_violation(test, fake, "not cleared");
+
+	fake->nr_violations = 0;
+	*(u64 *)__va(root + 56) = 0;
+	KUNIT_EXPECT_FALSE(test, tdx_fake_check_cleared(fake, root));
+	expect_violation(test, fake, "after its flush");
+}
+
+static void an_unexpected_violation_fails_the_test(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u64 page = test_alloc(test, fake, 0);
+	struct kunit fake_test;
+
+	/* Reported to a test of its own, which must fail. */
+	kunit_init_test(&fake_test, "fake", NULL);
+	fake->test = &fake_test;
+	*(u64 *)__va(page) = 1;
+	KUNIT_EXPECT_FALSE(test, tdx_fake_check_flushed(fake, "page", page, PAGE_SIZE));
+	fake->test = test;
+	KUNIT_EXPECT_EQ(test, fake_test.status, KUNIT_FAILURE);
+	kunit_cleanup(&fake_test);
+	KUNIT_EXPECT_EQ(test, fake->nr_violations, 1);
+}
+
 static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(unknown_leaves_and_versions_are_refused),
 	KUNIT_CASE(sys_rd_serves_connect_fields_only_after_config),
@@ -523,6 +727,14 @@ static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(iommu_setup_restart_must_repeat_inputs),
 	KUNIT_CASE(other_leaves_go_to_the_handler),
 	KUNIT_CASE(nth_call_fails_without_side_effect),
+	KUNIT_CASE(hand_over_of_a_page_written_after_its_flush_is_reported),
+	KUNIT_CASE(hand_over_of_an_unflushed_page_is_reported),
+	KUNIT_CASE(hand_over_of_an_unflushed_root_entry_is_reported),
+	KUNIT_CASE(free_of_a_page_the_module_owns_is_reported),
+	KUNIT_CASE(free_of_a_released_page_before_its_write_back_is_reported),
+	KUNIT_CASE(write_back_needs_a_released_page_and_the_global_keyid),
+	KUNIT_CASE(released_list_root_must_be_cleared_and_flushed),
+	KUNIT_CASE(an_unexpected_violation_fails_the_test),
 	{}
 };
 

@@ -208,13 +208,13 @@ static u64 fake_devif_create(struct tdx_fake_tdi *ft, struct tdx_module_args *ar
 		return op(ret, TDX_OPERAND_ID_R8);
 	ret = tdx_fake_take(fake, args->r9, 0);
 	if (ret) {
-		tdx_fake_give_back(fake, args->r8);
+		tdx_fake_untake(fake, args->r8);
 		return op(ret, TDX_OPERAND_ID_R9);
 	}
 	ret = tdx_fake_take(fake, args->r10, 0);
 	if (ret) {
-		tdx_fake_give_back(fake, args->r9);
-		tdx_fake_give_back(fake, args->r8);
+		tdx_fake_untake(fake, args->r9);
+		tdx_fake_untake(fake, args->r8);
 		return op(ret, TDX_OPERAND_ID_R10);
 	}
 

@@ -46,11 +46,13 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_alloc_root);
  * the kernel's dirty cache lines for the same physical address: anything
  * the kernel wrote must reach memory before the SEAMCALL, and lines left
  * dirty in a page that becomes TDX private memory must not be written
- * back over the module's data later.
+ * back over the module's data later.  Every flush of memory handed to the
+ * module goes through here, which is also where KUnit's fake TDX module
+ * sees it.
  *
  * Context: Any context.
  */
-VISIBLE_IF_KUNIT void tdx_handoff_flush(const void *addr, unsigned int size)
+void tdx_handoff_flush(const void *addr, unsigned int size)
 {
 	KUNIT_STATIC_STUB_REDIRECT(tdx_handoff_flush, addr, size);
 
@@ -138,6 +140,25 @@ unsigned int tdx_handoff_next_chunk(struct tdx_handoff *ho)
 	return ho->nr_entries;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_next_chunk);
+
+/**
+ * tdx_handoff_clear_root() - Prepare the root page for a released list
+ * @ho: hand-off whose root page a DELETE SEAMCALL will write to
+ *
+ * SPDM and IDE stream DELETE write the pages they release to the root
+ * page they are given.  The root page is cleared first, so
+ * that release validation reads only what the module wrote and never the
+ * kernel's own entries, and flushed, so that no dirty line of the kernel's
+ * is written back over the module's list.
+ *
+ * Context: Any context.
+ */
+void tdx_handoff_clear_root(const struct tdx_handoff *ho)
+{
+	clear_page(ho->root);
+	tdx_handoff_flush(ho->root, PAGE_SIZE);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_clear_root);
 
 /**
  * tdx_handoff_hpa_list_info() - Encode the current chunk as HPA_LIST_INFO

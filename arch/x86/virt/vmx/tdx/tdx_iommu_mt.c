@@ -24,6 +24,7 @@
 #include <kunit/visibility.h>
 
 #include <asm/tdx.h>
+#include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 
@@ -35,7 +36,8 @@ static_assert(TDX_IOMMU_MT_NUM_PAGES >= MAX_ORDER_NR_PAGES);
  * @order: allocation order
  *
  * Context: Process context, may sleep.
- * Return: the first page of a zeroed non-compound block, or NULL.
+ * Return: the first page of a zeroed non-compound block, or NULL.  The
+ * caller splits it.
  */
 VISIBLE_IF_KUNIT struct page *tdx_iommu_mt_alloc_block(unsigned int order)
 {
@@ -45,22 +47,30 @@ VISIBLE_IF_KUNIT struct page *tdx_iommu_mt_alloc_block(unsigned int order)
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_alloc_block);
 
-/**
- * tdx_iommu_mt_reset_block() - Make a queue block safe to free
- * @block: first page of the block
- * @order: allocation order of the block
- *
- * Same as tdx_page_list_reset_page(), for a whole block at once.
- *
- * Context: Any context.
+/*
+ * A queue block is split into order-0 pages as soon as it is allocated:
+ * the module gives its pages back one by one, each is written back on its
+ * own, and one that fails is leaked without the rest.
  */
-VISIBLE_IF_KUNIT void tdx_iommu_mt_reset_block(struct page *block, unsigned int order)
+static struct page *tdx_iommu_mt_alloc_queue(unsigned int order)
 {
-	KUNIT_STATIC_STUB_REDIRECT(tdx_iommu_mt_reset_block, block, order);
+	struct page *block = tdx_iommu_mt_alloc_block(order);
 
-	tdx_quirk_reset_paddr(page_to_phys(block), PAGE_SIZE << order);
+	if (block)
+		split_page(block, order);
+	return block;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_reset_block);
+
+/* Free a split queue block that the module never owned. */
+static void tdx_iommu_mt_free_block(struct page *block, unsigned int order)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << order); i++) {
+		tdx_page_list_reset_page(block + i);
+		__free_page(block + i);
+	}
+}
 
 /**
  * tdx_iommu_mt_block_entry() - Encode a queue block as an IOMMU_MT entry
@@ -85,18 +95,18 @@ static void tdx_iommu_mt_encode(struct tdx_iommu_mt *mt)
 	mt->root[TDX_IOMMU_MT_CTXIQ] = tdx_iommu_mt_block_entry(mt->ctxiq, mt->iq_order);
 	mt->nr_entries = TDX_IOMMU_MT_FIRST_PAGE;
 
-	clflush_cache_range(page_address(mt->iq), PAGE_SIZE << mt->iq_order);
-	clflush_cache_range(page_address(mt->ctxiq), PAGE_SIZE << mt->iq_order);
+	tdx_handoff_flush(page_address(mt->iq), PAGE_SIZE << mt->iq_order);
+	tdx_handoff_flush(page_address(mt->ctxiq), PAGE_SIZE << mt->iq_order);
 
 	for (i = 0; mt->pages && i < mt->pages->nr_pages; i++) {
 		struct page *page = mt->pages->pages[i];
 
 		mt->root[mt->nr_entries++] = page_to_phys(page);
-		clflush_cache_range(page_address(page), PAGE_SIZE);
+		tdx_handoff_flush(page_address(page), PAGE_SIZE);
 	}
 
-	/* The module reads the root during TDH.IOMMU.SETUP; see tdx_handoff_flush(). */
-	clflush_cache_range(mt->root, mt->nr_entries * sizeof(*mt->root));
+	/* The module reads the root during TDH.IOMMU.SETUP. */
+	tdx_handoff_flush(mt->root, mt->nr_entries * sizeof(*mt->root));
 }
 
 /**
@@ -132,11 +142,11 @@ struct tdx_iommu_mt *tdx_iommu_mt_alloc(unsigned int iq_order,
 		return ERR_PTR(-ENOMEM);
 	mt->iq_order = iq_order;
 
-	mt->iq = tdx_iommu_mt_alloc_block(iq_order);
+	mt->iq = tdx_iommu_mt_alloc_queue(iq_order);
 	if (!mt->iq)
 		goto err_free_mt;
 
-	mt->ctxiq = tdx_iommu_mt_alloc_block(iq_order);
+	mt->ctxiq = tdx_iommu_mt_alloc_queue(iq_order);
 	if (!mt->ctxiq)
 		goto err_free_iq;
 
@@ -159,9 +169,9 @@ struct tdx_iommu_mt *tdx_iommu_mt_alloc(unsigned int iq_order,
 err_free_pages:
 	tdx_page_list_free(mt->pages);
 err_free_ctxiq:
-	__free_pages(mt->ctxiq, iq_order);
+	tdx_iommu_mt_free_block(mt->ctxiq, iq_order);
 err_free_iq:
-	__free_pages(mt->iq, iq_order);
+	tdx_iommu_mt_free_block(mt->iq, iq_order);
 err_free_mt:
 	kfree(mt);
 	return ERR_PTR(ret);
@@ -174,8 +184,9 @@ EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_alloc,
  * @mt: IOMMU_MT from tdx_iommu_mt_alloc(), or NULL
  *
  * The queue blocks and the MT pages are made safe before they are freed.
- * The caller must know that the TDX module does not own them: either
- * TDH.IOMMU.SETUP was never called with @mt or TDH.IOMMU.CLEAR succeeded.
+ * The caller must know that the TDX module never owned them: pages that
+ * TDH.IOMMU.CLEAR gave back go through tdx_iommu_mt_release() instead,
+ * which writes them back first.
  *
  * Context: Process context, may sleep.
  */
@@ -186,10 +197,8 @@ void tdx_iommu_mt_free(struct tdx_iommu_mt *mt)
 
 	free_page((unsigned long)mt->root);
 	tdx_page_list_free(mt->pages);
-	tdx_iommu_mt_reset_block(mt->ctxiq, mt->iq_order);
-	__free_pages(mt->ctxiq, mt->iq_order);
-	tdx_iommu_mt_reset_block(mt->iq, mt->iq_order);
-	__free_pages(mt->iq, mt->iq_order);
+	tdx_iommu_mt_free_block(mt->ctxiq, mt->iq_order);
+	tdx_iommu_mt_free_block(mt->iq, mt->iq_order);
 	kfree(mt);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_free,

@@ -103,7 +103,7 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_alloc_block);
  *
  * Context: Any context.
  */
-VISIBLE_IF_KUNIT void tdx_page_list_reset_page(struct page *page)
+void tdx_page_list_reset_page(struct page *page)
 {
 	KUNIT_STATIC_STUB_REDIRECT(tdx_page_list_reset_page, page);
 

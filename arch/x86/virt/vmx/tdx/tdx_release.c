@@ -10,6 +10,11 @@
  * that cannot be recovered from: the pages are leaked, with one warning
  * that names the operation, and the kernel carries on.
  *
+ * A released page still has cache lines tagged with the global private
+ * KeyID the module used it with.  Each one is written back with
+ * TDH.PHYMEM.PAGE.WBINVD, then made safe with tdx_page_list_reset_page(),
+ * and only then freed.  A page whose write-back fails is leaked.
+ *
  * Copyright (C) 2026 The TDX Connect series authors
  */
 #define pr_fmt(fmt)	"tdx: " fmt
@@ -28,6 +33,8 @@
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 
+#include "tdx.h"
+
 /**
  * tdx_release_warn() - Report pages leaked by a failed release
  * @op: the SEAMCALL that was to release the pages
@@ -43,6 +50,59 @@ static void tdx_release_warn(const char *op, u64 status, unsigned int nr_pages)
 	else
 		WARN(1, "%s released other pages than it was given, leaking %u pages\n",
 		     op, nr_pages);
+}
+
+/*
+ * Write back one released page and free it, or leak it if the write-back
+ * fails.  Returns the status of the write-back.
+ */
+static u64 tdx_release_page(struct page *page)
+{
+	u64 status = tdh_phymem_page_wbinvd_global(page);
+
+	if (status != TDX_SUCCESS)
+		return status;
+
+	tdx_page_list_reset_page(page);
+	__free_page(page);
+	return TDX_SUCCESS;
+}
+
+/* Counts the pages whose write-back failed, for one warning per release. */
+struct tdx_release_leaks {
+	unsigned int nr_pages;
+	u64 status;
+};
+
+static void tdx_release_leak_one(struct tdx_release_leaks *leaks, u64 status)
+{
+	if (!leaks->nr_pages++)
+		leaks->status = status;
+}
+
+static int tdx_release_leaks_report(const struct tdx_release_leaks *leaks, const char *op)
+{
+	if (!leaks->nr_pages)
+		return 0;
+
+	WARN(1, "%s: TDH.PHYMEM.PAGE.WBINVD failed: 0x%016llx, leaking %u pages\n",
+	     op, leaks->status, leaks->nr_pages);
+	return -EIO;
+}
+
+/* Write back and free every page of @list, and the list. */
+static void tdx_page_list_release_pages(struct tdx_page_list *list,
+					struct tdx_release_leaks *leaks)
+{
+	unsigned int i;
+	u64 status;
+
+	for (i = 0; i < list->nr_pages; i++) {
+		status = tdx_release_page(list->pages[i]);
+		if (status != TDX_SUCCESS)
+			tdx_release_leak_one(leaks, status);
+	}
+	kvfree(list);
 }
 
 static bool tdx_page_list_matches(const struct tdx_page_list *list,
@@ -81,18 +141,20 @@ static void tdx_page_list_leak(struct tdx_page_list *list)
  * @released: the page HPAs the module reported as released, in order
  * @nr_released: number of entries in @released
  *
- * Frees @list with tdx_page_list_free(), which makes each page safe
- * first, only if @status is TDX_SUCCESS and @released lists exactly the
- * pages of @list in the same order.  Otherwise the pages are leaked with
- * one WARN naming @op.
+ * Only if @status is TDX_SUCCESS and @released lists exactly the pages of
+ * @list in the same order is each page written back and freed; a page
+ * whose write-back fails is leaked, with one WARN for the list.
+ * Otherwise every page is leaked with one WARN naming @op.
  *
  * Context: Process context, may sleep.
- * Return: 0 if the pages were freed, -EIO if they were leaked, -EINVAL
- * if there is nothing to release.
+ * Return: 0 if every page was freed, -EIO if any was leaked, -EINVAL if
+ * there is nothing to release.
  */
 int tdx_page_list_release(struct tdx_page_list *list, const char *op, u64 status,
 			  const u64 *released, unsigned int nr_released)
 {
+	struct tdx_release_leaks leaks = {};
+
 	if (!list)
 		return -EINVAL;
 
@@ -103,8 +165,8 @@ int tdx_page_list_release(struct tdx_page_list *list, const char *op, u64 status
 		return -EIO;
 	}
 
-	tdx_page_list_free(list);
-	return 0;
+	tdx_page_list_release_pages(list, &leaks);
+	return tdx_release_leaks_report(&leaks, op);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release, "tdx-host,tdx_release_test");
 
@@ -117,12 +179,14 @@ EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release, "tdx-host,tdx_release_test");
  * @released: the HPA_ARRAY_T output of that SEAMCALL
  *
  * DELETE SEAMCALLs report the pages they release as an HPA_ARRAY_T in the
- * root page given to them.  An output that points anywhere but that root
- * page (or, for one page, anywhere but that page) does not match.
+ * root page given to them, which their wrapper cleared before the call
+ * (tdx_handoff_clear_root()): every entry read here is one the module
+ * wrote, and an entry it did not write is 0 and matches no page.  An
+ * output that points anywhere but that root page (or, for one page,
+ * anywhere but that page) does not match.
  *
  * Context: Process context, may sleep.
- * Return: 0 if the pages were freed, -EIO if they were leaked, -EINVAL
- * if there is nothing to release.
+ * Return: as tdx_page_list_release().
  */
 int tdx_page_list_release_hpa_array(struct tdx_page_list *list,
 				    const struct tdx_handoff *ho, const char *op,
@@ -147,49 +211,47 @@ int tdx_page_list_release_hpa_array(struct tdx_page_list *list,
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_release_hpa_array);
 
-static bool tdx_iommu_mt_matches(const struct tdx_iommu_mt *mt)
+/* Write back and free the pages of a split queue block. */
+static void tdx_iommu_mt_release_block(struct page *block, unsigned int order,
+				       struct tdx_release_leaks *leaks)
 {
 	unsigned int i;
+	u64 status;
 
-	if (mt->root[TDX_IOMMU_MT_IQ] != tdx_iommu_mt_block_entry(mt->iq, mt->iq_order) ||
-	    mt->root[TDX_IOMMU_MT_CTXIQ] != tdx_iommu_mt_block_entry(mt->ctxiq, mt->iq_order))
-		return false;
-
-	for (i = TDX_IOMMU_MT_FIRST_PAGE; i < mt->nr_entries; i++) {
-		if (mt->root[i] != page_to_phys(mt->pages->pages[i - TDX_IOMMU_MT_FIRST_PAGE]))
-			return false;
+	for (i = 0; i < (1U << order); i++) {
+		status = tdx_release_page(block + i);
+		if (status != TDX_SUCCESS)
+			tdx_release_leak_one(leaks, status);
 	}
-
-	/* The count: no entry past the ones handed over. */
-	for (; i < TDX_ROOT_PAGE_MAX_ENTRIES; i++) {
-		if (mt->root[i])
-			return false;
-	}
-	return true;
 }
 
 /**
  * tdx_iommu_mt_release() - Free an IOMMU_MT after TDH.IOMMU.CLEAR
  * @mt: the IOMMU_MT handed to TDH.IOMMU.SETUP; consumed
  * @op: name of the releasing SEAMCALL, for the warning
- * @status: status of TDH.IOMMU.CLEAR
+ * @status: status of TDH.IOMMU.CLEAR, or of a TDH.IOMMU.SETUP that failed
  *
- * The root page as the module left it must describe exactly the queue
- * blocks, with their page counts, and MT pages handed over; then all of
- * them are made safe and freed with tdx_iommu_mt_free().  Otherwise every
- * page but the root page, which the module never keeps, is leaked with
- * one WARN naming @op.
+ * TDH.IOMMU.CLEAR takes the IOMMU_MT root page as an input only and says
+ * nothing about the pages it gives back.  This is the one place that
+ * relies on the ABI as documented: a successful TDH.IOMMU.CLEAR has
+ * released every page of the IOMMU_MT that TDH.IOMMU.SETUP took, the two
+ * queue blocks and the MT pages.  Each is then written back and freed; a
+ * page whose write-back fails is leaked, with one WARN.  After any other
+ * status every page but the root page, which the module never keeps, is
+ * leaked with one WARN naming @op.
  *
  * Context: Process context, may sleep.
- * Return: 0 if the pages were freed, -EIO if they were leaked, -EINVAL
- * if there is nothing to release.
+ * Return: 0 if every page was freed, -EIO if any was leaked, -EINVAL if
+ * there is nothing to release.
  */
 int tdx_iommu_mt_release(struct tdx_iommu_mt *mt, const char *op, u64 status)
 {
+	struct tdx_release_leaks leaks = {};
+
 	if (!mt)
 		return -EINVAL;
 
-	if (status != TDX_SUCCESS || !tdx_iommu_mt_matches(mt)) {
+	if (status != TDX_SUCCESS) {
 		tdx_release_warn(op, status, (2U << mt->iq_order) +
 				 mt->nr_entries - TDX_IOMMU_MT_FIRST_PAGE);
 		free_page((unsigned long)mt->root);
@@ -199,8 +261,13 @@ int tdx_iommu_mt_release(struct tdx_iommu_mt *mt, const char *op, u64 status)
 		return -EIO;
 	}
 
-	tdx_iommu_mt_free(mt);
-	return 0;
+	tdx_iommu_mt_release_block(mt->iq, mt->iq_order, &leaks);
+	tdx_iommu_mt_release_block(mt->ctxiq, mt->iq_order, &leaks);
+	if (mt->pages)
+		tdx_page_list_release_pages(mt->pages, &leaks);
+	free_page((unsigned long)mt->root);
+	kfree(mt);
+	return tdx_release_leaks_report(&leaks, op);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_release,
 			  "tdx-host,tdx_release_test,tdx_connect_test");

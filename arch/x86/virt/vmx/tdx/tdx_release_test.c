@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for taking pages back from the TDX module.
+ * KUnit tests for taking pages back from the TDX module, against the fake
+ * TDX module.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -12,11 +13,15 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
+#include <asm/tdx_fake_module.h>
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
+
+#include "tdx.h"
 
 #define TEST_NR_PAGES		4
 #define TEST_MT_PAGES		3
@@ -25,64 +30,47 @@
 /* Any error status will do; this one is TDX_OPERAND_INVALID. */
 #define TEST_FAILED		0xC000010000000000ULL
 
-struct release_state {
-	unsigned int page_resets;
-	unsigned int block_resets;
+/*
+ * The pages go to the fake TDX module as a leaf would hand them over, and
+ * come back as the module gives them back.  The fake is the oracle: it
+ * fails the test if a page it owns, or one released but not written back,
+ * reaches the page allocator, and it frees what the code under test
+ * leaked when the test ends.
+ */
+struct release_test {
+	struct tdx_fake_module *fake;
+	unsigned int resets;
+	unsigned int early_resets;
 };
 
-static struct release_state *state(void)
+static struct release_test *rt(void)
 {
 	return kunit_get_current_test()->priv;
 }
 
-static void fake_reset_page(struct page *page)
+/* A page is made safe only once the module let it go and it was written back. */
+static void count_reset(struct page *page)
 {
-	state()->page_resets++;
-}
+	struct tdx_fake_module *fake = rt()->fake;
 
-static void fake_reset_block(struct page *block, unsigned int order)
-{
-	state()->block_resets++;
+	rt()->resets++;
+	if (tdx_fake_owns(fake, page_to_phys(page)) ||
+	    tdx_fake_released(fake, page_to_phys(page)))
+		rt()->early_resets++;
 }
 
 static int tdx_release_test_init(struct kunit *test)
 {
-	test->priv = kunit_kzalloc(test, sizeof(struct release_state), GFP_KERNEL);
-	if (!test->priv)
-		return -ENOMEM;
+	struct release_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
-	kunit_activate_static_stub(test, tdx_page_list_reset_page, fake_reset_page);
-	kunit_activate_static_stub(test, tdx_iommu_mt_reset_block, fake_reset_block);
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+	t->fake = tdx_fake_module_install(test);
+	kunit_activate_static_stub(test, tdx_page_list_reset_page, count_reset);
 	return 0;
 }
 
-/* Pages the code under test leaked on purpose: the test gives them back. */
-struct leaked {
-	unsigned int nr;
-	struct page *page[TEST_MT_PAGES + 2];
-	unsigned int order[TEST_MT_PAGES + 2];
-};
-
-static void free_leaked(void *ctx)
-{
-	struct leaked *l = ctx;
-
-	while (l->nr) {
-		l->nr--;
-		__free_pages(l->page[l->nr], l->order[l->nr]);
-	}
-}
-
-static void leaked_add(struct leaked *l, struct page *page, unsigned int order)
-{
-	l->order[l->nr] = order;
-	l->page[l->nr++] = page;
-}
-
-KUNIT_DEFINE_ACTION_WRAPPER(free_list_action, tdx_page_list_free,
-			    struct tdx_page_list *);
-KUNIT_DEFINE_ACTION_WRAPPER(free_mt_action, tdx_iommu_mt_free,
-			    struct tdx_iommu_mt *);
 KUNIT_DEFINE_ACTION_WRAPPER(handoff_fini_action, tdx_handoff_fini,
 			    struct tdx_handoff *);
 KUNIT_DEFINE_ACTION_WRAPPER(free_page_action, __free_page, struct page *);
@@ -96,52 +84,71 @@ static u64 foreign_hpa(struct kunit *test)
 	return page_to_phys(page);
 }
 
-/*
- * Give @list to the code under test: drop the test's cleanup of it, and
- * arrange to free its pages if the code leaks them.
- */
-static struct leaked *hand_list_over(struct kunit *test, struct tdx_page_list *list)
+/* The module takes @nr pages from @page on, flushed as the wrappers do. */
+static void module_takes(struct kunit *test, struct page *page, unsigned int nr)
 {
-	struct leaked *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	unsigned int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, l);
-	for (i = 0; i < list->nr_pages; i++)
-		leaked_add(l, list->pages[i], 0);
-	kunit_remove_action(test, free_list_action, list);
-	return l;
+	for (i = 0; i < nr; i++) {
+		tdx_handoff_flush(page_address(page + i), PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, tdx_fake_take(rt()->fake, page_to_phys(page + i), 0),
+				TDX_SUCCESS);
+	}
 }
 
-static void expect_freed(struct kunit *test, int ret, int warns,
-			 unsigned int page_resets, unsigned int block_resets)
+static void module_gives_back(struct page *page, unsigned int nr)
 {
-	struct release_state *s = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		tdx_fake_give_back(rt()->fake, page_to_phys(page + i));
+}
+
+/* A page list that the module took and gave back. */
+static struct tdx_page_list *released_list(struct kunit *test, unsigned int nr_pages)
+{
+	struct tdx_page_list *list = tdx_page_list_alloc_bulk(nr_pages);
+	unsigned int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(list));
+	for (i = 0; i < nr_pages; i++) {
+		module_takes(test, list->pages[i], 1);
+		module_gives_back(list->pages[i], 1);
+	}
+	return list;
+}
+
+/*
+ * Every page was written back with the global KeyID, then made safe, then
+ * freed: the fake let go of all of them, and saw no free of one it held.
+ */
+static void expect_freed(struct kunit *test, int ret, int warns, unsigned int nr_pages)
+{
+	struct tdx_fake_module *fake = rt()->fake;
 
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, warns, 0);
-	/* Every page was made safe before it was freed. */
-	KUNIT_EXPECT_EQ(test, s->page_resets, page_resets);
-	KUNIT_EXPECT_EQ(test, s->block_resets, block_resets);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_PHYMEM_PAGE_WBINVD), nr_pages);
+	KUNIT_EXPECT_EQ(test, fake->nr_needless_wbinvd, 0);
+	KUNIT_EXPECT_EQ(test, rt()->resets, nr_pages);
+	KUNIT_EXPECT_EQ(test, rt()->early_resets, 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 }
 
 /*
- * Nothing was freed, with one real WARN: every page of @l still holds the
- * reference it was allocated with, and the test gives them back.  Had the
- * code freed one as well, the test's free would be a second one, which
- * the page allocator's checks (CONFIG_DEBUG_VM) report.
+ * Nothing was freed, with one real WARN: the fake still holds every page,
+ * and would have failed the test had one been freed.  It frees them when
+ * the test ends.
  */
-static void expect_leaked(struct kunit *test, int ret, int warns, struct leaked *l)
+static void expect_leaked(struct kunit *test, int ret, int warns, unsigned int nr_pages)
 {
-	struct release_state *s = test->priv;
-	unsigned int i;
+	struct tdx_fake_module *fake = rt()->fake;
 
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_leaked, l));
 	KUNIT_EXPECT_EQ(test, ret, -EIO);
 	KUNIT_EXPECT_EQ(test, warns, 1);
-	for (i = 0; i < l->nr; i++)
-		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(l->page[i]), 1, "page %u", i);
-	KUNIT_EXPECT_EQ(test, s->page_resets, 0);
-	KUNIT_EXPECT_EQ(test, s->block_resets, 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_PHYMEM_PAGE_WBINVD), 0);
+	KUNIT_EXPECT_EQ(test, rt()->resets, 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), nr_pages);
 }
 
 enum mismatch {
@@ -188,13 +195,9 @@ static void page_list_frees_only_on_exact_match(struct kunit *test)
 	u64 status = TDX_SUCCESS;
 	u64 released[TEST_NR_PAGES + 1];
 	const u64 *out = released;
-	struct leaked *l;
 	int ret, warns;
 
-	list = tdx_page_list_alloc_bulk(TEST_NR_PAGES);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(list));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_list_action, list));
-
+	list = released_list(test, TEST_NR_PAGES);
 	for (i = 0; i < TEST_NR_PAGES; i++)
 		released[i] = page_to_phys(list->pages[i]);
 	released[TEST_NR_PAGES] = foreign_hpa(test);
@@ -228,15 +231,75 @@ static void page_list_frees_only_on_exact_match(struct kunit *test)
 		break;
 	}
 
-	l = hand_list_over(test, list);
 	kunit_warning_suppress(test) {
 		ret = tdx_page_list_release(list, TEST_OP, status, out, nr);
 		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
 	}
 	if (m == EXACT_MATCH)
-		expect_freed(test, ret, warns, TEST_NR_PAGES, 0);
+		expect_freed(test, ret, warns, TEST_NR_PAGES);
 	else
-		expect_leaked(test, ret, warns, l);
+		expect_leaked(test, ret, warns, TEST_NR_PAGES);
+}
+
+/*
+ * A module that releases fewer pages than it reports: the pages it kept
+ * must not be freed, nor the ones it released, since the kernel cannot
+ * tell them apart.
+ */
+static void page_list_leaks_when_the_module_kept_a_page(struct kunit *test)
+{
+	struct tdx_page_list *list = tdx_page_list_alloc_bulk(TEST_NR_PAGES);
+	u64 released[TEST_NR_PAGES];
+	unsigned int i;
+	int ret, warns;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(list));
+	for (i = 0; i < TEST_NR_PAGES; i++) {
+		module_takes(test, list->pages[i], 1);
+		released[i] = page_to_phys(list->pages[i]);
+	}
+	/* It gives back all but the last page and reports the first three. */
+	module_gives_back(list->pages[0], 1);
+	module_gives_back(list->pages[1], 1);
+	module_gives_back(list->pages[2], 1);
+
+	kunit_warning_suppress(test) {
+		ret = tdx_page_list_release(list, TEST_OP, TDX_SUCCESS, released,
+					    TEST_NR_PAGES - 1);
+		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+	}
+	expect_leaked(test, ret, warns, TEST_NR_PAGES);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(rt()->fake, released[3]));
+}
+
+/* A page whose write-back fails is leaked; the others are freed. */
+static void page_list_leaks_a_page_whose_write_back_fails(struct kunit *test)
+{
+	struct tdx_fake_module *fake = rt()->fake;
+	struct tdx_page_list *list = released_list(test, TEST_NR_PAGES);
+	u64 released[TEST_NR_PAGES], kept;
+	unsigned int i;
+	int ret, warns;
+
+	for (i = 0; i < TEST_NR_PAGES; i++)
+		released[i] = page_to_phys(list->pages[i]);
+	kept = released[2];
+
+	/* The third write-back fails. */
+	fake->fail_nth = fake->nr_calls + 3;
+	fake->fail_status = TEST_FAILED;
+	kunit_warning_suppress(test) {
+		ret = tdx_page_list_release(list, TEST_OP, TDX_SUCCESS, released,
+					    TEST_NR_PAGES);
+		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EIO);
+	KUNIT_EXPECT_EQ(test, warns, 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_PHYMEM_PAGE_WBINVD), TEST_NR_PAGES);
+	KUNIT_EXPECT_EQ(test, rt()->resets, TEST_NR_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, rt()->early_resets, 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 1);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, kept));
 }
 
 struct hpa_array_case {
@@ -270,14 +333,10 @@ static void hpa_array_output_frees_only_on_exact_match(struct kunit *test)
 	const struct hpa_array_case *c = test->param_value;
 	struct tdx_page_list *list;
 	struct tdx_handoff *ho;
-	struct leaked *l;
 	u64 released;
 	int ret, warns;
 
-	list = tdx_page_list_alloc_bulk(c->nr_pages);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(list));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_list_action, list));
-
+	list = released_list(test, c->nr_pages);
 	ho = kunit_kzalloc(test, sizeof(*ho), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ho);
 	KUNIT_ASSERT_EQ(test, tdx_handoff_init(ho, list), 0);
@@ -292,107 +351,94 @@ static void hpa_array_output_frees_only_on_exact_match(struct kunit *test)
 		released |= FIELD_PREP(TDX_HPA_ARRAY_PFN, foreign_hpa(test) >> PAGE_SHIFT);
 	}
 
-	l = hand_list_over(test, list);
 	kunit_warning_suppress(test) {
 		ret = tdx_page_list_release_hpa_array(list, ho, TEST_OP, c->status, released);
 		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
 	}
 	if (c->match)
-		expect_freed(test, ret, warns, c->nr_pages, 0);
+		expect_freed(test, ret, warns, c->nr_pages);
 	else
-		expect_leaked(test, ret, warns, l);
+		expect_leaked(test, ret, warns, c->nr_pages);
 }
 
-enum mt_mismatch {
-	MT_EXACT,
-	MT_FAILED,
-	MT_WRONG_BLOCK_SIZE,
-	MT_WRONG_BLOCK_HPA,
-	MT_WRONG_PAGE,
-	MT_DUPLICATE,
-	MT_ENTRY_MISSING,
-	MT_EXTRA_ENTRY,
-};
-
-static const char * const mt_names[] = {
-	[MT_EXACT] = "exact match",
-	[MT_FAILED] = "failed TDH.IOMMU.CLEAR",
-	[MT_WRONG_BLOCK_SIZE] = "wrong T_IQ NUM_PAGES",
-	[MT_WRONG_BLOCK_HPA] = "wrong T_CTXIQ HPA",
-	[MT_WRONG_PAGE] = "wrong MT page",
-	[MT_DUPLICATE] = "duplicate MT page",
-	[MT_ENTRY_MISSING] = "MT page missing",
-	[MT_EXTRA_ENTRY] = "entry never handed over",
-};
-
-static const enum mt_mismatch mt_mismatches[] = {
-	MT_EXACT, MT_FAILED, MT_WRONG_BLOCK_SIZE, MT_WRONG_BLOCK_HPA,
-	MT_WRONG_PAGE, MT_DUPLICATE, MT_ENTRY_MISSING, MT_EXTRA_ENTRY,
-};
-
-static void mt_desc(const enum mt_mismatch *m, char *desc)
+/* An IOMMU_MT that TDH.IOMMU.SETUP took: both queue blocks and the MT pages. */
+static struct tdx_iommu_mt *taken_iommu_mt(struct kunit *test)
 {
-	strscpy(desc, mt_names[*m], KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(mt_mismatch, mt_mismatches, mt_desc);
-
-static void iommu_mt_frees_only_on_exact_match(struct kunit *test)
-{
-	enum mt_mismatch m = *(const enum mt_mismatch *)test->param_value;
-	u64 status = TDX_SUCCESS;
-	struct tdx_iommu_mt *mt;
-	struct leaked *l;
+	struct tdx_iommu_mt *mt = tdx_iommu_mt_alloc(TEST_IQ_ORDER, TEST_MT_PAGES);
 	unsigned int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(mt));
+	module_takes(test, mt->iq, 1U << TEST_IQ_ORDER);
+	module_takes(test, mt->ctxiq, 1U << TEST_IQ_ORDER);
+	for (i = 0; i < TEST_MT_PAGES; i++)
+		module_takes(test, mt->pages->pages[i], 1);
+	return mt;
+}
+
+static void iommu_mt_gives_back(struct tdx_iommu_mt *mt)
+{
+	unsigned int i;
+
+	module_gives_back(mt->iq, 1U << TEST_IQ_ORDER);
+	module_gives_back(mt->ctxiq, 1U << TEST_IQ_ORDER);
+	for (i = 0; i < TEST_MT_PAGES; i++)
+		module_gives_back(mt->pages->pages[i], 1);
+}
+
+#define TEST_MT_ALL_PAGES	((2U << TEST_IQ_ORDER) + TEST_MT_PAGES)
+
+/*
+ * TDH.IOMMU.CLEAR reports nothing: on success every page is written back
+ * and freed, whatever the root page holds, which the module never writes.
+ */
+static void iommu_mt_is_freed_after_a_successful_clear(struct kunit *test)
+{
+	struct tdx_iommu_mt *mt = taken_iommu_mt(test);
 	int ret, warns;
 
-	mt = tdx_iommu_mt_alloc(TEST_IQ_ORDER, TEST_MT_PAGES);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(mt));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, free_mt_action, mt));
-
-	/* What TDH.IOMMU.CLEAR left in the root page. */
-	switch (m) {
-	case MT_EXACT:
-		break;
-	case MT_FAILED:
-		status = TEST_FAILED;
-		break;
-	case MT_WRONG_BLOCK_SIZE:
-		mt->root[TDX_IOMMU_MT_IQ] += 1;
-		break;
-	case MT_WRONG_BLOCK_HPA:
-		mt->root[TDX_IOMMU_MT_CTXIQ] += PAGE_SIZE;
-		break;
-	case MT_WRONG_PAGE:
-		mt->root[TDX_IOMMU_MT_FIRST_PAGE + 1] += PAGE_SIZE;
-		break;
-	case MT_DUPLICATE:
-		mt->root[TDX_IOMMU_MT_FIRST_PAGE + 1] = mt->root[TDX_IOMMU_MT_FIRST_PAGE];
-		break;
-	case MT_ENTRY_MISSING:
-		mt->root[mt->nr_entries - 1] = 0;
-		break;
-	case MT_EXTRA_ENTRY:
-		mt->root[mt->nr_entries] = foreign_hpa(test);
-		break;
-	}
-
-	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, l);
-	leaked_add(l, mt->iq, mt->iq_order);
-	leaked_add(l, mt->ctxiq, mt->iq_order);
-	for (i = 0; i < TEST_MT_PAGES; i++)
-		leaked_add(l, mt->pages->pages[i], 0);
-	kunit_remove_action(test, free_mt_action, mt);
-
+	iommu_mt_gives_back(mt);
+	memset(mt->root, 0xa5, PAGE_SIZE);
 	kunit_warning_suppress(test) {
-		ret = tdx_iommu_mt_release(mt, TEST_OP, status);
+		ret = tdx_iommu_mt_release(mt, TEST_OP, TDX_SUCCESS);
 		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
 	}
-	if (m == MT_EXACT)
-		expect_freed(test, ret, warns, TEST_MT_PAGES, 2);
-	else
-		expect_leaked(test, ret, warns, l);
+	expect_freed(test, ret, warns, TEST_MT_ALL_PAGES);
+}
+
+/* After a failed TDH.IOMMU.CLEAR the module may own any page: all leak. */
+static void iommu_mt_leaks_after_a_failed_clear(struct kunit *test)
+{
+	struct tdx_iommu_mt *mt = taken_iommu_mt(test);
+	int ret, warns;
+
+	kunit_warning_suppress(test) {
+		ret = tdx_iommu_mt_release(mt, TEST_OP, TEST_FAILED);
+		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+	}
+	expect_leaked(test, ret, warns, TEST_MT_ALL_PAGES);
+}
+
+/* A queue page whose write-back fails is leaked, without the rest of its block. */
+static void iommu_mt_leaks_a_queue_page_whose_write_back_fails(struct kunit *test)
+{
+	struct tdx_fake_module *fake = rt()->fake;
+	struct tdx_iommu_mt *mt = taken_iommu_mt(test);
+	u64 kept = page_to_phys(mt->ctxiq + 1);
+	int ret, warns;
+
+	iommu_mt_gives_back(mt);
+	/* T_IQ's two pages, then T_CTXIQ's second page. */
+	fake->fail_nth = fake->nr_calls + 4;
+	fake->fail_status = TEST_FAILED;
+	kunit_warning_suppress(test) {
+		ret = tdx_iommu_mt_release(mt, TEST_OP, TDX_SUCCESS);
+		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EIO);
+	KUNIT_EXPECT_EQ(test, warns, 1);
+	KUNIT_EXPECT_EQ(test, rt()->resets, TEST_MT_ALL_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 1);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, kept));
 }
 
 static void nothing_to_release_is_refused(struct kunit *test)
@@ -416,7 +462,11 @@ static struct kunit_case tdx_release_test_cases[] = {
 	KUNIT_CASE_PARAM(page_list_frees_only_on_exact_match, mismatch_gen_params),
 	KUNIT_CASE_PARAM(hpa_array_output_frees_only_on_exact_match,
 			 hpa_array_gen_params),
-	KUNIT_CASE_PARAM(iommu_mt_frees_only_on_exact_match, mt_mismatch_gen_params),
+	KUNIT_CASE(page_list_leaks_when_the_module_kept_a_page),
+	KUNIT_CASE(page_list_leaks_a_page_whose_write_back_fails),
+	KUNIT_CASE(iommu_mt_is_freed_after_a_successful_clear),
+	KUNIT_CASE(iommu_mt_leaks_after_a_failed_clear),
+	KUNIT_CASE(iommu_mt_leaks_a_queue_page_whose_write_back_fails),
 	KUNIT_CASE(nothing_to_release_is_refused),
 	{}
 };

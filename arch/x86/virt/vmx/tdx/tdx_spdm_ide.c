@@ -94,7 +94,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host,tdx_spdm_ide_test");
  * tdh_spdm_delete() - TDH.SPDM.DELETE: delete an SPDM session object
  * @spdm_id: the ID from tdh_spdm_create()
  * @spdm_mt: the hand-off given to tdh_spdm_create(); the module writes the
- *	     released pages to its root page
+ *	     released pages to its root page, which is cleared first
  * @released: the released pages as an HPA_ARRAY_T, for
  *	      tdx_page_list_release_hpa_array()
  *
@@ -108,6 +108,8 @@ u64 tdh_spdm_delete(u64 spdm_id, const struct tdx_handoff *spdm_mt, u64 *release
 		.rdx = virt_to_phys(spdm_mt->root),
 	};
 	u64 status;
+
+	tdx_handoff_clear_root(spdm_mt);
 
 	status = tdx_spdm_ide_call(TDH_SPDM_DELETE, &args);
 	*released = args.rcx;
@@ -273,7 +275,8 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host,tdx_spdm_ide_test");
  * @spdm_id: the session of the stream
  * @stream_id: the ID from tdh_ide_stream_create()
  * @stream_mt: the hand-off given to tdh_ide_stream_create(); the module
- *	       writes the released pages to its root page
+ *	       writes the released pages to its root page, which is cleared
+ *	       first
  * @released: the released pages as an HPA_ARRAY_T, for
  *	      tdx_page_list_release_hpa_array()
  *
@@ -289,6 +292,8 @@ u64 tdh_ide_stream_delete(u64 spdm_id, u64 stream_id,
 		.r8 = virt_to_phys(stream_mt->root),
 	};
 	u64 status;
+
+	tdx_handoff_clear_root(stream_mt);
 
 	status = tdx_spdm_ide_call(TDH_IDE_STREAM_DELETE, &args);
 	*released = args.rcx;

@@ -23,6 +23,7 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
+#include <asm/tdx_fake_module.h>
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
@@ -287,91 +288,222 @@ static void ide_stream_km_passes_op_and_pages(struct kunit *test)
 }
 
 /*
- * A DELETE whose module writes @written pages of the list to the root page
- * and reports them with @released; the list goes to
- * tdx_page_list_release_hpa_array().  Pages it leaks are given back here.
+ * The DELETE leaves on the fake TDX module, which owns the pages of the
+ * hand-off.  On success the module gives back @nr_given pages, writes
+ * @nr_written entries to the root page, which must have been cleared
+ * and flushed first (the fake fails the test otherwise), and reports
+ * @nr_reported entries, with the bits of @corrupt flipped.
+ */
+struct delete_module {
+	const struct tdx_handoff *ho;
+	unsigned int nr_given;
+	unsigned int nr_written;
+	unsigned int nr_reported;
+	u64 corrupt;
+	u64 status;
+	u64 out;
+	unsigned int nr;
+	u16 leaf;
+	struct tdx_module_args in;
+	bool locked;
+	int nr_warns;
+	unsigned long lines_in;
+	unsigned long lines_out;
+};
+
+static u64 delete_leaf(struct tdx_fake_module *fake, u16 leaf, u8 version,
+		       struct tdx_module_args *args)
+{
+	struct delete_module *d = fake->priv;
+	const struct tdx_page_list *list = d->ho->list;
+	u64 *root;
+	unsigned int i;
+
+	d->nr++;
+	d->leaf = leaf;
+	d->in = *args;
+	d->locked = tdx_spdm_ide_locked();
+	if (version || (leaf != TDH_SPDM_DELETE && leaf != TDH_IDE_STREAM_DELETE))
+		return TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;
+	if (d->status) {
+		args->rcx = 0;
+		return d->status;
+	}
+
+	root = __va(leaf == TDH_SPDM_DELETE ? args->rdx : args->r8);
+	tdx_fake_check_cleared(fake, __pa(root));
+	for (i = 0; list->nr_pages > 1 && i < d->nr_written; i++)
+		root[i] = page_to_phys(list->pages[i]);
+	for (i = 0; i < d->nr_given; i++)
+		tdx_fake_give_back(fake, page_to_phys(list->pages[i]));
+	/* The HPA_ARRAY_T of the entries reported, in the root page or singleton. */
+	if (list->nr_pages == 1)
+		d->out = FIELD_PREP(TDX_HPA_ARRAY_PFN, page_to_pfn(list->pages[0]));
+	else
+		d->out = FIELD_PREP(TDX_HPA_ARRAY_PFN, PHYS_PFN(__pa(root))) |
+			 FIELD_PREP(TDX_HPA_ARRAY_SIZE, d->nr_reported - 1);
+	d->out ^= d->corrupt;
+	args->rcx = d->out;
+	return TDX_SUCCESS;
+}
+
+/*
+ * A DELETE of @nr pages that the module took, then the release of the
+ * list with tdx_page_list_release_hpa_array().  Pages that are leaked stay
+ * with the fake, which frees them when the test ends.
  */
 static int delete_and_release(struct kunit *test, bool spdm, unsigned int nr,
-			      u64 status, bool wrong_output)
+			      struct delete_module *d)
 {
-	struct spdm_ide_rec *rec = recording(test);
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
 	struct tdx_page_list *list;
 	struct tdx_handoff *ho = handoff_list(test, nr, &list);
-	struct page **pages;
+	const char *op = spdm ? "TDH.SPDM.DELETE" : "TDH.IDE.STREAM.DELETE";
 	u64 released = 0;
 	unsigned int i;
 	int ret;
 
-	pages = kunit_kmalloc_array(test, nr, sizeof(*pages), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, pages);
-	memcpy(pages, list->pages, nr * sizeof(*pages));
+	d->lines_in = fake->nr_flushed_lines;
+	/* As TDH.SPDM.CREATE or TDH.IDE.STREAM.CREATE would have. */
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ(test, tdx_fake_take(fake, page_to_phys(list->pages[i]), 0),
+				TDX_SUCCESS);
+	kunit_remove_action(test, page_list_free_action, list);
 
-	rec->ho = nr > 1 ? ho : NULL;
-	rec->status = status;
-	rec->out.rcx = hpa_array(test, ho);
-	if (wrong_output)
-		rec->out.rcx ^= BIT_ULL(12);
+	d->ho = ho;
+	d->lines_out = fake->nr_flushed_lines;
+	fake->priv = d;
+	fake->other_leaf = delete_leaf;
 
 	if (spdm) {
-		KUNIT_EXPECT_EQ(test, tdh_spdm_delete(TEST_SPDM_ID, ho, &released), status);
-		expect_one_call(test, rec, TDH_SPDM_DELETE);
-		KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
-		KUNIT_EXPECT_EQ(test, rec->in.rdx, virt_to_phys(ho->root));
-		KUNIT_EXPECT_EQ(test, rec->in.r8, 0);
+		KUNIT_EXPECT_EQ(test, tdh_spdm_delete(TEST_SPDM_ID, ho, &released),
+				d->status ?: TDX_SUCCESS);
+		KUNIT_EXPECT_EQ(test, d->leaf, TDH_SPDM_DELETE);
+		KUNIT_EXPECT_EQ(test, d->in.rcx, TEST_SPDM_ID);
+		KUNIT_EXPECT_EQ(test, d->in.rdx, virt_to_phys(ho->root));
+		KUNIT_EXPECT_EQ(test, d->in.r8, 0);
 	} else {
 		KUNIT_EXPECT_EQ(test, tdh_ide_stream_delete(TEST_SPDM_ID, TEST_STREAM_ID, ho,
-							    &released), status);
-		expect_one_call(test, rec, TDH_IDE_STREAM_DELETE);
-		KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
-		KUNIT_EXPECT_EQ(test, rec->in.rdx, TEST_STREAM_ID);
-		KUNIT_EXPECT_EQ(test, rec->in.r8, virt_to_phys(ho->root));
+							    &released), d->status ?: TDX_SUCCESS);
+		KUNIT_EXPECT_EQ(test, d->leaf, TDH_IDE_STREAM_DELETE);
+		KUNIT_EXPECT_EQ(test, d->in.rcx, TEST_SPDM_ID);
+		KUNIT_EXPECT_EQ(test, d->in.rdx, TEST_STREAM_ID);
+		KUNIT_EXPECT_EQ(test, d->in.r8, virt_to_phys(ho->root));
 	}
-	KUNIT_EXPECT_EQ(test, released, rec->out.rcx);
+	KUNIT_EXPECT_EQ(test, d->nr, 1);
+	KUNIT_EXPECT_TRUE(test, d->locked);
+	KUNIT_EXPECT_FALSE(test, tdx_spdm_ide_locked());
+	KUNIT_EXPECT_EQ(test, released, d->out);
 
-	/* The list is consumed by the release, freed or leaked. */
-	kunit_remove_action(test, page_list_free_action, list);
 	kunit_warning_suppress(test) {
-		ret = tdx_page_list_release_hpa_array(list, ho, spdm ? "TDH.SPDM.DELETE" :
-						      "TDH.IDE.STREAM.DELETE", status,
+		ret = tdx_page_list_release_hpa_array(list, ho, op, d->status ?: TDX_SUCCESS,
 						      released);
-		rec->nr_warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+		d->nr_warns = KUNIT_SUPPRESSED_WARNING_COUNT();
 	}
-	if (ret) {
-		for (i = 0; i < nr; i++)
-			__free_page(pages[i]);
+	d->lines_out = fake->nr_flushed_lines - d->lines_out;
+	/* Freed: each page written back first; leaked: the fake still has all. */
+	if (!ret) {
+		KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_PHYMEM_PAGE_WBINVD), nr);
+		KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	} else {
+		KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), nr);
 	}
 	return ret;
 }
 
+/* The module gives back, writes and reports all @nr pages. */
+static struct delete_module *honest_delete(struct kunit *test, unsigned int nr)
+{
+	struct delete_module *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	d->nr_given = nr;
+	d->nr_written = nr;
+	d->nr_reported = nr;
+	return d;
+}
+
 static void spdm_delete_release_frees_what_the_module_released(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, TDX_SUCCESS, false), 0);
-	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+	struct delete_module *d = honest_delete(test, 5);
+
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, d), 0);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 0);
+	/* In: every page and the root entries; out: the cleared root page. */
+	KUNIT_EXPECT_EQ(test, d->lines_in, 5 * (PAGE_SIZE / 64) + 1);
+	KUNIT_EXPECT_EQ(test, d->lines_out, PAGE_SIZE / 64);
+	kunit_info(test, "SPDM metadata of 5 pages: %lu cache lines flushed to hand it over; 1 DELETE, 5 TDH.PHYMEM.PAGE.WBINVD and %lu cache lines flushed to take it back\n",
+		   d->lines_in, d->lines_out);
 }
 
 static void spdm_delete_release_frees_a_singleton(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 1, TDX_SUCCESS, false), 0);
-	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+	struct delete_module *d = honest_delete(test, 1);
+
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 1, d), 0);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 0);
 }
 
 static void spdm_delete_release_leaks_after_failure(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, TDX_OPERAND_BUSY, false),
-			-EIO);
-	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 1);
+	struct delete_module *d = honest_delete(test, 5);
+
+	d->status = TDX_OPERAND_BUSY;
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 5, d), -EIO);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
 }
 
 static void ide_stream_delete_release_frees_what_the_module_released(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, TDX_SUCCESS, false), 0);
-	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 0);
+	struct delete_module *d = honest_delete(test, 3);
+
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, d), 0);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 0);
 }
 
 static void ide_stream_delete_release_leaks_other_pages(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, TDX_SUCCESS, true), -EIO);
-	KUNIT_EXPECT_EQ(test, ((struct spdm_ide_rec *)test->priv)->nr_warns, 1);
+	struct delete_module *d = honest_delete(test, 3);
+
+	d->corrupt = BIT_ULL(12);
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 3, d), -EIO);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
+}
+
+/*
+ * A module that reports the whole list but wrote and gave back one page
+ * less: the entry it did not write reads as 0, because the wrapper
+ * cleared the root page, so nothing is freed.  Without the clearing the
+ * kernel's own entry would be read back, and the page the module kept
+ * freed (which the fake would fail the test for).
+ */
+static void delete_release_leaks_a_list_the_module_wrote_short(struct kunit *test)
+{
+	struct delete_module *d = honest_delete(test, 4);
+
+	d->nr_written = 3;
+	d->nr_given = 3;
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, true, 4, d), -EIO);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
+}
+
+/* A count short by one leaks the whole list. */
+static void delete_release_leaks_a_short_count(struct kunit *test)
+{
+	struct delete_module *d = honest_delete(test, 4);
+
+	d->nr_reported = 3;
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 4, d), -EIO);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
+}
+
+static void delete_release_leaks_a_long_count(struct kunit *test)
+{
+	struct delete_module *d = honest_delete(test, 4);
+
+	d->nr_reported = 5;
+	KUNIT_EXPECT_EQ(test, delete_and_release(test, false, 4, d), -EIO);
+	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
 }
 
 /* Two callers at once: the module must never see them overlap. */
@@ -464,6 +596,9 @@ static struct kunit_case tdx_spdm_ide_cases[] = {
 	KUNIT_CASE(spdm_delete_release_leaks_after_failure),
 	KUNIT_CASE(ide_stream_delete_release_frees_what_the_module_released),
 	KUNIT_CASE(ide_stream_delete_release_leaks_other_pages),
+	KUNIT_CASE(delete_release_leaks_a_list_the_module_wrote_short),
+	KUNIT_CASE(delete_release_leaks_a_short_count),
+	KUNIT_CASE(delete_release_leaks_a_long_count),
 	KUNIT_CASE(concurrent_callers_are_serialized),
 	{}
 };

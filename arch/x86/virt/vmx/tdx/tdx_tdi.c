@@ -15,8 +15,10 @@
  * retrying makes sense.
  *
  * Pages handed over (DEVIFMT.ADD, DEVIF.CREATE, MMIOMT.ADD) become TDX
- * private memory; the REMOVE leaves report the pages they give back, for
- * the caller to check before it frees them (asm/tdx_release.h).
+ * private memory: each wrapper flushes them first, since the module does
+ * not snoop the kernel's dirty cache lines.  The REMOVE leaves report the
+ * pages they give back, for the caller to check, write back and free
+ * (asm/tdx_release.h).
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -26,6 +28,7 @@
 #include <linux/mm.h>
 
 #include <asm/tdx.h>
+#include <asm/tdx_handoff.h>
 #include <asm/tdx_tdi.h>
 
 #include "tdx.h"
@@ -33,6 +36,12 @@
 static u64 tdx_tdi_call(u16 leaf, struct tdx_module_args *args)
 {
 	return tdx_seamcall_ver(leaf, 0, args);
+}
+
+/* Write back a page that is about to become the module's. */
+static void tdx_tdi_flush_page(struct page *page)
+{
+	tdx_handoff_flush(page_address(page), PAGE_SIZE);
 }
 
 /**
@@ -50,6 +59,7 @@ u64 tdh_devifmt_add(u64 devifmt_idx, struct page *page)
 		.rdx = page_to_phys(page),
 	};
 
+	tdx_tdi_flush_page(page);
 	return tdx_tdi_call(TDH_DEVIFMT_ADD, &args);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
@@ -122,6 +132,9 @@ u64 tdh_devif_create(u64 devif_id, u64 vm_handle, struct page *devifcs,
 		.r10 = page_to_phys(vmm_buf),
 	};
 
+	tdx_tdi_flush_page(devifcs);
+	tdx_tdi_flush_page(td_buf);
+	tdx_tdi_flush_page(vmm_buf);
 	return tdx_tdi_call(TDH_DEVIF_CREATE, &args);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdh_devif_create, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
@@ -320,6 +333,7 @@ u64 tdh_mmiomt_add(u64 mmiomt_idx, struct page *page)
 		.rdx = page_to_phys(page),
 	};
 
+	tdx_tdi_flush_page(page);
 	return tdx_tdi_call(TDH_MMIOMT_ADD, &args);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");

@@ -26,6 +26,7 @@
 #include <asm/tdx.h>
 #include <asm/tdx_fake_module.h>
 #include <asm/tdx_fake_tdi.h>
+#include <asm/tdx_handoff.h>
 #include <asm/tdx_tdi.h>
 
 #include "tdx.h"
@@ -353,7 +354,9 @@ static void owned_page_free(void *data)
 {
 	struct owned_page *op = data;
 
-	if (!tdx_fake_owns(op->fake, page_to_phys(op->page)))
+	u64 hpa = page_to_phys(op->page);
+
+	if (!tdx_fake_owns(op->fake, hpa) && !tdx_fake_released(op->fake, hpa))
 		__free_page(op->page);
 }
 
@@ -398,15 +401,26 @@ static u64 resolve(const struct tdi_env *env, u64 v)
 	       page_to_phys(env->pg[FIELD_GET(PG_IDX, v)]);
 }
 
+/*
+ * Raw calls hand pages over without a wrapper, so the flush that the
+ * wrappers do (and the fake checks) is done here.
+ */
+static u64 resolve_flushed(const struct tdi_env *env, u64 v)
+{
+	if ((v & PG_MARK) == PG_MARK)
+		tdx_handoff_flush(page_address(env->pg[FIELD_GET(PG_IDX, v)]), PAGE_SIZE);
+	return resolve(env, v);
+}
+
 static u64 raw_call(const struct tdi_env *env, u16 leaf, u8 version,
 		    const struct tdx_module_args *in, struct tdx_module_args *out)
 {
 	struct tdx_module_args args = {
-		.rcx = resolve(env, in->rcx),
-		.rdx = resolve(env, in->rdx),
-		.r8 = resolve(env, in->r8),
-		.r9 = resolve(env, in->r9),
-		.r10 = resolve(env, in->r10),
+		.rcx = resolve_flushed(env, in->rcx),
+		.rdx = resolve_flushed(env, in->rdx),
+		.r8 = resolve_flushed(env, in->r8),
+		.r9 = resolve_flushed(env, in->r9),
+		.r10 = resolve_flushed(env, in->r10),
 		.r11 = in->r11,
 		.r12 = in->r12,
 		.r13 = in->r13,
@@ -1200,6 +1214,7 @@ static void lifecycle_in_module_order_gives_every_page_back(struct kunit *test)
 	struct tdi_env *env = tdi_env(test);
 	struct tdx_fake_tdi *ft = env->ft;
 	u64 td_pa, vmm_pa, vm, pa, out, want;
+	unsigned int i, nr_released = 0;
 	struct tdx_fake_devif *d;
 	u8 *msg;
 
@@ -1254,6 +1269,14 @@ static void lifecycle_in_module_order_gives_every_page_back(struct kunit *test)
 			TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, pa, page_to_pfn(env->pg[PG_MMIOMT]));
 
+	/* The five pages came back released: each waits for its write-back. */
+	for (i = 0; i < NR_PG; i++) {
+		if (!tdx_fake_released(env->fake, page_to_phys(env->pg[i])))
+			continue;
+		nr_released++;
+		KUNIT_EXPECT_EQ(test, tdh_phymem_page_wbinvd_global(env->pg[i]), TDX_SUCCESS);
+	}
+	KUNIT_EXPECT_EQ(test, nr_released, 5);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), 0);
 	KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(ft, TEST_FUNC));
 	KUNIT_ASSERT_EQ(test, ft->nr_log, ARRAY_SIZE(lifecycle_leaves));
