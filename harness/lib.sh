@@ -46,8 +46,11 @@ phase() {
 	printf '[%02d:%02d] %s\n' $((el / 60)) $((el % 60)) "$*"
 }
 
+# core.abbrev is pinned: git's automatic abbreviation grows with the
+# number of objects in build/linux, and the index lines of the exported
+# patches must not depend on how many old commits the tree has kept.
 git_tree() {
-	git -C "$TREE" "$@"
+	git -C "$TREE" -c core.abbrev=7 "$@"
 }
 
 # Everything in the repository that is not the harness is overlay: the

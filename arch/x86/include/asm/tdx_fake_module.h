@@ -70,6 +70,8 @@ struct tdx_fake_resume {
  * @interrupt_progress: entries (TDH.EXT.MEM.ADD) or units of work that an
  *	interrupted call completes before it returns
  *	TDX_INTERRUPTED_RESUMABLE
+ * @mem_add_resume_flip: bits that an interrupted TDH.EXT.MEM.ADD flips in
+ *	the operand it returns, for a module that resumes at a wrong point
  * @fail_nth: 1-based number of the call to fail, 0 for none
  * @fail_status: status that call returns, without any side effect
  * @other_leaf: handler of the leaves the fake does not implement itself,
@@ -115,6 +117,7 @@ struct tdx_fake_module {
 	u16 interrupt_leaf;
 	unsigned int interrupts;
 	unsigned int interrupt_progress;
+	u64 mem_add_resume_flip;
 	unsigned int fail_nth;
 	u64 fail_status;
 	u64 (*other_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,

@@ -7,7 +7,9 @@
  * resumes its leaf after TDX_INTERRUPTED_RESUMABLE the way that leaf
  * defines: TDH.EXT.MEM.ADD continues from the operand the module handed
  * back, TDH.EXT.INIT and TDH.IOMMU.SETUP/CLEAR start again with their
- * original inputs while the module keeps its progress internally.
+ * original inputs while the module keeps its progress internally.  Each
+ * loop runs until the module stops returning TDX_INTERRUPTED_RESUMABLE,
+ * and a wrapper never returns that status.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -28,21 +30,30 @@
 
 /*
  * Restart-style leaves: the module records its progress and the host
- * repeats the call with the original inputs.  The host cannot see the
- * progress, so the loop is bounded by TDX_RESUME_MAX.
+ * repeats the call with the original inputs until it is done.  The host
+ * cannot see that progress, so no bound on the restarts could tell a
+ * module that works from one that does not: TDX_INTERRUPTED_RESUMABLE
+ * only says that a host interrupt was pending, and a busy CPU can have
+ * one pending at every call.  As 7.3's TDH.SYS.TDMR.INIT loop in
+ * init_tdmr(), the loop ends when the module says so.  It has no
+ * cond_resched(): x86 kernels are always preemptible (PREEMPT_NONE and
+ * PREEMPT_VOLUNTARY are not offered on x86) and preemption is enabled
+ * between two SEAMCALLs.  Nor does it stop on a fatal signal: an abandoned
+ * TDH.IOMMU.SETUP leaves the VT-d unit half set up without an ID to clear
+ * it with, an abandoned TDH.IOMMU.CLEAR (at tdx-host remove, which cannot
+ * fail) leaves it with the module for good, and TDH.EXT.INIT runs from an
+ * initcall, where no signal arrives.
  */
 static u64 tdx_seamcall_restart(u16 leaf, const struct tdx_module_args *in,
 				struct tdx_module_args *out)
 {
-	u64 status = TDX_INTERRUPTED_RESUMABLE;
-	unsigned int i;
+	u64 status;
 
-	for (i = 0; i < TDX_RESUME_MAX; i++) {
+	do {
 		*out = *in;
 		status = tdx_seamcall_ver(leaf, 0, out);
-		if (status != TDX_INTERRUPTED_RESUMABLE)
-			break;
-	}
+	} while (status == TDX_INTERRUPTED_RESUMABLE);
+
 	return status;
 }
 
@@ -78,47 +89,49 @@ EXPORT_SYMBOL_IF_KUNIT(tdh_sys_config);
  *
  * Hands the chunk to the module as an HPA_LIST_INFO.  When the module is
  * interrupted it returns the operand with FIRST_ENTRY at the next page to
- * add, which is the input of the next call.  FIRST_ENTRY never moves
- * backwards (tdx_hpa_list_info_resume()) and cannot pass LAST_ENTRY, so
- * at most 512 calls make progress, and fewer than TDX_RESUME_MAX calls in
- * a row may make none before the module is given up on.
+ * add, which is the input of the next call.  tdx_hpa_list_info_resume()
+ * refuses an operand that names another root page or chunk size or moves
+ * backwards, so the module can only be asked for pages of this chunk.
+ * The loop is not bounded: an interrupted call may add no page at all
+ * when an interrupt is already pending, as often in a row as interrupts
+ * come, so only the module can tell when it is done (see
+ * tdx_seamcall_restart()).
  *
  * Context: Process context.
- * Return: the TDX module status.  On failure the module may own any page
- * of the chunk and of earlier chunks.
+ * Return: the TDX module status, or TDX_SW_ERROR if the module resumed
+ * at an operand that tdx_hpa_list_info_resume() refuses; never
+ * TDX_INTERRUPTED_RESUMABLE.  On failure the module may own any page of
+ * the chunk and of earlier chunks.
  */
 u64 tdh_ext_mem_add(const struct tdx_handoff *ho)
 {
-	struct tdx_module_args args = {};
-	unsigned int idle = 0;
+	struct tdx_module_args args;
 	u64 info, status;
 
 	if (WARN_ON_ONCE(tdx_handoff_hpa_list_info(ho, &info)))
 		return TDX_SW_ERROR;
 
-	do {
+	for (;;) {
 		args = (struct tdx_module_args) { .rcx = info };
 		status = tdx_seamcall_ver(TDH_EXT_MEM_ADD, 0, &args);
 		if (status != TDX_INTERRUPTED_RESUMABLE)
-			break;
+			return status;
 
 		if (tdx_hpa_list_info_resume(info, args.rcx)) {
 			pr_err("TDH.EXT.MEM.ADD resumes at 0x%016llx after 0x%016llx\n",
 			       args.rcx, info);
-			break;
+			return TDX_SW_ERROR;
 		}
-		idle = args.rcx == info ? idle + 1 : 0;
 		info = args.rcx;
-	} while (idle < TDX_RESUME_MAX);
-
-	return status;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(tdh_ext_mem_add);
 
 /**
  * tdh_ext_init() - TDH.EXT.INIT: start the TDX module Extensions
  *
- * Called once the whole memory pool has been added.
+ * Called once the whole memory pool, if any, has been added.  Restarted
+ * until the module stops returning TDX_INTERRUPTED_RESUMABLE.
  *
  * Context: Process context.
  * Return: the TDX module status.
@@ -139,6 +152,7 @@ EXPORT_SYMBOL_IF_KUNIT(tdh_ext_init);
  *
  * TDX_OPERAND_INVALID means the unit is not TDX capable; the module then
  * owns nothing of @mt.  After any other failure the module may own @mt.
+ * Restarted until the module stops returning TDX_INTERRUPTED_RESUMABLE.
  *
  * Context: Process context.
  * Return: the TDX module status.
@@ -165,8 +179,9 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_iommu_setup, "tdx-host,tdx_connect_test");
  * @iommu_id: the ID that tdh_iommu_setup() returned
  * @mt: the IOMMU_MT given to tdh_iommu_setup()
  *
- * On success the module has released @mt; tdx_iommu_mt_release() checks
- * and frees it.
+ * On success the module has released all of @mt; tdx_iommu_mt_release()
+ * writes it back and frees it.  Restarted until the module stops returning
+ * TDX_INTERRUPTED_RESUMABLE.
  *
  * Context: Process context.
  * Return: the TDX module status.

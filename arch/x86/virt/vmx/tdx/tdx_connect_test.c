@@ -170,7 +170,7 @@ static void ext_mem_add_stops_on_a_bad_resume_operand(struct kunit *test)
 	rec->out[0].rcx = info | FIELD_PREP(GENMASK_ULL(11, 3), 2);
 	rec->status[1] = TDX_INTERRUPTED_RESUMABLE;
 	rec->out[1].rcx = info | FIELD_PREP(GENMASK_ULL(11, 3), 1);
-	KUNIT_EXPECT_EQ(test, tdh_ext_mem_add(ho), TDX_INTERRUPTED_RESUMABLE);
+	KUNIT_EXPECT_EQ(test, tdh_ext_mem_add(ho), TDX_SW_ERROR);
 	KUNIT_EXPECT_EQ(test, rec->nr, 2);
 }
 
@@ -226,20 +226,69 @@ static void ext_mem_add_interrupted_at_every_point(struct kunit *test)
 	}
 }
 
-/* No progress at all: the loop gives up after TDX_RESUME_MAX calls. */
-static void ext_mem_add_without_progress_is_bounded(struct kunit *test)
+/*
+ * Interruptions in a row without progress, far more than any bound a
+ * resume loop could pick: the loops end when the module stops returning
+ * TDX_INTERRUPTED_RESUMABLE, and only then.
+ */
+#define TEST_MANY_INTERRUPTS	10000
+
+static void ext_mem_add_resumes_until_the_module_stops_interrupting(struct kunit *test)
 {
 	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	struct tdx_page_list *list;
 	struct tdx_handoff *ho;
+	unsigned int i;
 
 	configure(test, fake, 8);
-	chunk(test, 8, true, &ho);
+	list = chunk(test, 8, true, &ho);
 	fake->interrupt_leaf = TDH_EXT_MEM_ADD;
-	fake->interrupts = UINT_MAX;
+	fake->interrupts = TEST_MANY_INTERRUPTS;
 	fake->interrupt_progress = 0;
-	KUNIT_EXPECT_EQ(test, tdh_ext_mem_add(ho), TDX_INTERRUPTED_RESUMABLE);
-	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_EXT_MEM_ADD), TDX_RESUME_MAX);
-	KUNIT_EXPECT_EQ(test, fake->pool_pages, 0);
+	KUNIT_EXPECT_EQ(test, tdh_ext_mem_add(ho), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_EXT_MEM_ADD), TEST_MANY_INTERRUPTS + 1);
+	KUNIT_EXPECT_EQ(test, fake->pool_pages, 8);
+	for (i = 0; i < list->nr_pages; i++)
+		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(list->pages[i])));
+}
+
+/*
+ * A module that resumes at an operand tdx_hpa_list_info_resume() refuses
+ * (a moving FIRST_ENTRY is in ext_mem_add_stops_on_a_bad_resume_operand()):
+ * the loop stops at once with a failure, and the module keeps the pages
+ * it added before the interruption.
+ */
+static void ext_mem_add_fails_on_a_bad_resume_from_the_module(struct kunit *test)
+{
+	static const u64 flips[] = {
+		TDX_HPA_LIST_INFO_PFN & -TDX_HPA_LIST_INFO_PFN,		/* other root */
+		TDX_HPA_LIST_INFO_LAST_ENTRY & -TDX_HPA_LIST_INFO_LAST_ENTRY, /* size */
+		BIT_ULL(0),						/* reserved */
+	};
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	unsigned int f;
+
+	for (f = 0; f < ARRAY_SIZE(flips); f++) {
+		struct tdx_page_list *list;
+		struct tdx_handoff *ho;
+
+		tdx_fake_module_reset(fake);
+		configure(test, fake, 8);
+		list = chunk(test, 8, true, &ho);
+		fake->interrupt_leaf = TDH_EXT_MEM_ADD;
+		fake->interrupts = 1;
+		fake->interrupt_progress = 3;
+		fake->mem_add_resume_flip = flips[f];
+
+		KUNIT_EXPECT_EQ_MSG(test, tdh_ext_mem_add(ho), TDX_SW_ERROR, "flip %u", f);
+		KUNIT_EXPECT_EQ_MSG(test, tdx_fake_calls(fake, TDH_EXT_MEM_ADD), 1, "flip %u", f);
+		KUNIT_EXPECT_EQ_MSG(test, tdx_fake_nr_owned(fake), 3, "flip %u", f);
+		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(list->pages[2])));
+		KUNIT_EXPECT_FALSE(test, tdx_fake_owns(fake, page_to_phys(list->pages[3])));
+
+		kunit_release_action(test, handoff_fini_action, ho);
+		kunit_release_action(test, kvfree_action, list);
+	}
 }
 
 /* A fake with the whole pool added, for TDH.EXT.INIT. */
@@ -287,17 +336,17 @@ static void ext_init_interrupted_at_every_point(struct kunit *test)
 	}
 }
 
-static void ext_init_without_progress_is_bounded(struct kunit *test)
+static void ext_init_restarts_until_the_module_stops_interrupting(struct kunit *test)
 {
 	struct tdx_fake_module *fake = tdx_fake_module_install(test);
 
 	pool_added(test, fake);
 	fake->interrupt_leaf = TDH_EXT_INIT;
-	fake->interrupts = UINT_MAX;
+	fake->interrupts = TEST_MANY_INTERRUPTS;
 	fake->interrupt_progress = 0;
-	KUNIT_EXPECT_EQ(test, tdh_ext_init(), TDX_INTERRUPTED_RESUMABLE);
-	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_EXT_INIT), TDX_RESUME_MAX);
-	KUNIT_EXPECT_FALSE(test, fake->ext_initialized);
+	KUNIT_EXPECT_EQ(test, tdh_ext_init(), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TDH_EXT_INIT), TEST_MANY_INTERRUPTS + 1);
+	KUNIT_EXPECT_TRUE(test, fake->ext_initialized);
 }
 
 static void ext_init_passes_failures_through(struct kunit *test)
@@ -404,6 +453,39 @@ static void iommu_setup_clear_interrupted_at_every_point(struct kunit *test)
 	}
 }
 
+static void iommu_setup_clear_restart_until_the_module_stops_interrupting(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u16 leaf;
+
+	for (leaf = TDH_IOMMU_SETUP; leaf <= TDH_IOMMU_CLEAR; leaf++) {
+		struct tdx_iommu_mt *mt;
+		u64 id = 0, status;
+
+		tdx_fake_module_reset(fake);
+		pool_added(test, fake);
+		KUNIT_ASSERT_EQ(test, tdh_ext_init(), TDX_SUCCESS);
+		KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR, true), 0);
+		fake->interrupt_leaf = leaf;
+		fake->interrupts = TEST_MANY_INTERRUPTS;
+		fake->interrupt_progress = 0;
+		mt = iommu_mt(test, fake->iommu_mt_page_count);
+
+		status = tdh_iommu_setup(TEST_VTBAR, mt, &id);
+		KUNIT_EXPECT_EQ(test, status, TDX_SUCCESS);
+		if (status != TDX_SUCCESS) {
+			/* The fake may own it: it frees it. */
+			kfree(mt);
+			continue;
+		}
+		status = tdh_iommu_clear(id, mt);
+		KUNIT_EXPECT_EQ(test, status, TDX_SUCCESS);
+		KUNIT_EXPECT_EQ(test, tdx_iommu_mt_release(mt, "TDH.IOMMU.CLEAR", status),
+				status == TDX_SUCCESS ? 0 : -EIO);
+		KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, leaf), TEST_MANY_INTERRUPTS + 1);
+	}
+}
+
 static struct kunit_case tdx_connect_test_cases[] = {
 	KUNIT_CASE(sys_config_is_version_0_without_features),
 	KUNIT_CASE(sys_config_is_version_1_with_features_in_r9),
@@ -412,14 +494,16 @@ static struct kunit_case tdx_connect_test_cases[] = {
 	KUNIT_CASE(ext_mem_add_stops_on_a_bad_resume_operand),
 	KUNIT_CASE_PARAM_ATTR(ext_mem_add_interrupted_at_every_point, chunk_size_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
-	KUNIT_CASE(ext_mem_add_without_progress_is_bounded),
+	KUNIT_CASE(ext_mem_add_resumes_until_the_module_stops_interrupting),
+	KUNIT_CASE(ext_mem_add_fails_on_a_bad_resume_from_the_module),
 	KUNIT_CASE(ext_init_takes_no_operand),
 	KUNIT_CASE(ext_init_interrupted_at_every_point),
-	KUNIT_CASE(ext_init_without_progress_is_bounded),
+	KUNIT_CASE(ext_init_restarts_until_the_module_stops_interrupting),
 	KUNIT_CASE(ext_init_passes_failures_through),
 	KUNIT_CASE(iommu_setup_and_clear_registers),
 	KUNIT_CASE(iommu_setup_not_tdx_capable),
 	KUNIT_CASE(iommu_setup_clear_interrupted_at_every_point),
+	KUNIT_CASE(iommu_setup_clear_restart_until_the_module_stops_interrupting),
 	{}
 };
 

@@ -7,12 +7,13 @@
  * initialized, that memory pool goes to the module with TDH.EXT.MEM.ADD,
  * 512 pages per call, and TDH.EXT.INIT starts the Extensions.  The pool
  * then belongs to the module for good.  Any failure fails TDX module
- * initialization.
+ * initialization; the pages the module may own by then are leaked.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
 #define pr_fmt(fmt)	"tdx: " fmt
 
+#include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/err.h>
 #include <linux/init.h>
@@ -26,7 +27,6 @@
 #include <asm/tdx.h>
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
-#include <asm/tdx_release.h>
 
 #include "tdx.h"
 
@@ -56,69 +56,65 @@ int tdx_ext_sys_config(u64 tdmr_pa_array, u64 nr_tdmrs, u64 global_keyid)
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_ext_sys_config);
 
-static int tdx_ext_read_field(u64 field_id, u64 *val)
+/**
+ * tdx_ext_required() - Whether the module needs TDH.EXT.INIT
+ * @required: set to the answer
+ *
+ * The 8-bit global metadata field ext_required exists once TDH.SYS.CONFIG
+ * has enabled TDX Connect.  0 means that the module needs neither a
+ * memory pool nor TDH.EXT.INIT.  Any other value means that the pool, if
+ * memory_pool_required_pages asks for one, must be added and then
+ * TDH.EXT.INIT made.  The field ID
+ * and this reading of it come from the public postings and are not
+ * confirmed against the specification; they are read here and nowhere
+ * else.
+ *
+ * Context: Process context.  After TDH.SYS.CONFIG with TDX Connect.
+ * Return: 0, or the error of read_sys_metadata_field().
+ */
+static int tdx_ext_required(bool *required)
 {
-	struct tdx_module_args args = { .rdx = field_id };
-	u64 status;
+	u64 val;
+	int ret;
 
-	status = tdx_seamcall_ver(TDH_SYS_RD, 0, &args);
-	if (status != TDX_SUCCESS) {
-		pr_err("reading metadata field 0x%016llx failed: 0x%016llx\n",
-		       field_id, status);
-		return -EIO;
-	}
-	*val = args.r8;
+	ret = read_sys_metadata_field(TDX_MD_EXT_REQUIRED, &val);
+	if (ret)
+		return ret;
+
+	*required = val;
 	return 0;
 }
 
-/* Hand every chunk to the module; it may own any page handed over after. */
-static u64 tdx_ext_add_pool(struct tdx_handoff *ho)
+/*
+ * Leak the first @nr_handed pages of @pool, which the module may own, and
+ * free the rest, which it never saw.  The module never gives the pool
+ * back: there is no leaf that releases it, so the pages the module may
+ * own stay TDX private memory for good.
+ */
+static void tdx_ext_leak_pool(struct tdx_page_list *pool, unsigned int nr_handed)
 {
-	u64 status;
+	unsigned int i;
 
-	while (tdx_handoff_next_chunk(ho)) {
-		status = tdh_ext_mem_add(ho);
-		if (status != TDX_SUCCESS) {
-			pr_err("TDH.EXT.MEM.ADD failed: 0x%016llx\n", status);
-			return status;
-		}
-	}
-	return TDX_SUCCESS;
+	WARN(1, "TDX module Extensions failed, leaking %u of %u pages\n",
+	     nr_handed, pool->nr_pages);
+	for (i = 0; i < nr_handed; i++)
+		pool->pages[i] = NULL;
+	tdx_page_list_free(pool);
 }
 
-/**
- * tdx_ext_bring_up() - Give the Extensions their memory and start them
- *
- * Reads the Extensions metadata, which exists only after TDH.SYS.CONFIG
- * enabled TDX Connect, allocates the memory pool in as few contiguous
- * blocks as the page allocator can give, hands it over and runs
- * TDH.EXT.INIT.  The pool is freed if the module never saw it, and leaked
- * otherwise: after a failed or interrupted TDH.EXT.MEM.ADD, or a failed
- * TDH.EXT.INIT, the module may own any page of it.
- *
- * Context: Process context, may sleep.  After TDH.SYS.CONFIG with TDX
- * Connect and the TDMR initialization.
- * Return: the pool, now owned by the TDX module; NULL if the module does
- * not require its Extensions to be started; ERR_PTR(-EIO) if the module
- * failed; ERR_PTR(-ENOMEM) or other allocation errors.
+/*
+ * Allocate the pool and hand every chunk of it to the module.  After a
+ * failed TDH.EXT.MEM.ADD in chunk k, the module owns chunks 0 to k-1 and
+ * may own any page of chunk k: those pages are leaked, and the chunks
+ * after k, which never went to the module, are freed.
  */
-VISIBLE_IF_KUNIT struct tdx_page_list *tdx_ext_bring_up(void)
+static struct tdx_page_list *tdx_ext_add_pool(u64 nr_pages)
 {
 	struct tdx_page_list *pool;
-	u64 required, nr_pages;
+	unsigned int nr_handed;
 	struct tdx_handoff ho;
 	u64 status;
 	int ret;
-
-	ret = tdx_ext_read_field(TDX_MD_EXT_REQUIRED, &required);
-	if (ret)
-		return ERR_PTR(ret);
-	if (!required)
-		return NULL;
-
-	ret = tdx_ext_read_field(TDX_MD_MEMORY_POOL_REQUIRED_PAGES, &nr_pages);
-	if (ret)
-		return ERR_PTR(ret);
 
 	/* The field is 32 bits; the page list takes at most 1 GiB. */
 	pool = tdx_page_list_alloc_contig(min_t(u64, nr_pages, UINT_MAX));
@@ -132,28 +128,81 @@ VISIBLE_IF_KUNIT struct tdx_page_list *tdx_ext_bring_up(void)
 	if (ret)
 		goto err_free_pool;
 
-	status = tdx_ext_add_pool(&ho);
-	tdx_handoff_fini(&ho);
-	if (status != TDX_SUCCESS)
-		goto err_leak_pool;
-
-	status = tdh_ext_init();
-	if (status != TDX_SUCCESS) {
-		pr_err("TDH.EXT.INIT failed: 0x%016llx\n", status);
-		goto err_leak_pool;
+	while (tdx_handoff_next_chunk(&ho)) {
+		status = tdh_ext_mem_add(&ho);
+		if (status != TDX_SUCCESS) {
+			pr_err("TDH.EXT.MEM.ADD failed: 0x%016llx\n", status);
+			nr_handed = ho.first + ho.nr_entries;
+			goto err_fini_handoff;
+		}
 	}
-
+	tdx_handoff_fini(&ho);
 	return pool;
 
-err_leak_pool:
-	/* Nothing is released: this only drops the kernel's bookkeeping. */
-	tdx_page_list_release(pool, "TDX module Extensions", status, NULL, 0);
+err_fini_handoff:
+	tdx_handoff_fini(&ho);
+	tdx_ext_leak_pool(pool, nr_handed);
 	return ERR_PTR(-EIO);
 
 err_free_pool:
 	/* No root page, so nothing went to the module. */
 	tdx_page_list_free(pool);
 	return ERR_PTR(ret);
+}
+
+/**
+ * tdx_ext_bring_up() - Give the Extensions their memory and start them
+ *
+ * Reads the Extensions metadata, which exists only after TDH.SYS.CONFIG
+ * enabled TDX Connect, allocates the memory pool in as few contiguous
+ * blocks as the page allocator can give, hands it over and runs
+ * TDH.EXT.INIT.  A pool of 0 pages is neither allocated nor added.
+ *
+ * A page of the pool goes back to the page allocator only if the module
+ * never saw it: after a failed TDH.EXT.MEM.ADD only the pages from the
+ * failed chunk on are freed (tdx_ext_add_pool()), after a failed
+ * TDH.EXT.INIT the whole pool is leaked.
+ *
+ * Context: Process context, may sleep.  After TDH.SYS.CONFIG with TDX
+ * Connect and the TDMR initialization.
+ * Return: the pool, now owned by the TDX module; NULL if there is no pool
+ * (the module does not require its Extensions to be started, or asks for
+ * no memory); ERR_PTR(-EIO) if the module failed; the error of
+ * read_sys_metadata_field() or of the allocation otherwise.
+ */
+VISIBLE_IF_KUNIT struct tdx_page_list *tdx_ext_bring_up(void)
+{
+	struct tdx_page_list *pool = NULL;
+	bool required;
+	u64 nr_pages;
+	u64 status;
+	int ret;
+
+	ret = tdx_ext_required(&required);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!required)
+		return NULL;
+
+	ret = read_sys_metadata_field(TDX_MD_MEMORY_POOL_REQUIRED_PAGES, &nr_pages);
+	if (ret)
+		return ERR_PTR(ret);
+
+	if (nr_pages) {
+		pool = tdx_ext_add_pool(nr_pages);
+		if (IS_ERR(pool))
+			return pool;
+	}
+
+	status = tdh_ext_init();
+	if (status != TDX_SUCCESS) {
+		pr_err("TDH.EXT.INIT failed: 0x%016llx\n", status);
+		if (pool)
+			tdx_ext_leak_pool(pool, pool->nr_pages);
+		return ERR_PTR(-EIO);
+	}
+
+	return pool;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_ext_bring_up);
 

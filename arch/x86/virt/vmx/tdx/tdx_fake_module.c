@@ -93,6 +93,7 @@ struct tdx_fake_lines {
 	u64 flushed;
 	u32 hash[TDX_FAKE_LINES];
 };
+
 static_assert(TDX_FAKE_LINES <= 64);
 
 /* Bits every page HPA entry must have 0: 11:0 and above bit 51. */
@@ -188,7 +189,8 @@ static bool tdx_fake_flushed(struct tdx_fake_module *fake, const char *what,
 		struct tdx_fake_lines *l = xa_load(&fake->lines, PHYS_PFN(pa));
 
 		if (!l || READ_ONCE(l->stale) || !(l->flushed & BIT_ULL(line))) {
-			tdx_fake_violation(fake, "%s: %s 0x%llx handed over without a flush of its line at 0x%llx",
+			tdx_fake_violation(fake,
+					   "%s: %s 0x%llx handed over without a flush of its line at 0x%llx",
 					   tdx_fake_leaf(fake), what, hpa, pa);
 			return false;
 		}
@@ -335,7 +337,8 @@ static u64 tdx_fake_page_wbinvd(struct tdx_fake_module *fake, struct tdx_module_
 		return tdx_fake_operand(TDX_PAGE_METADATA_INCORRECT, TDX_OPERAND_ID_RCX);
 	if (keyid != fake->global_keyid) {
 		if (tdx_fake_state_is(fake, pa, TDX_FAKE_RELEASED))
-			tdx_fake_violation(fake, "%s: page 0x%llx written back with KeyID %llu, used with KeyID %u",
+			tdx_fake_violation(fake,
+					   "%s: page 0x%llx written back with KeyID %llu, used with KeyID %u",
 					   tdx_fake_leaf(fake), pa, keyid, fake->global_keyid);
 		return tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	}
@@ -493,6 +496,7 @@ static u64 tdx_fake_ext_mem_add(struct tdx_fake_module *fake, struct tdx_module_
 		if (i - first == budget) {
 			args->rcx = (info & ~TDX_HPA_LIST_INFO_FIRST_ENTRY) |
 				    FIELD_PREP(TDX_HPA_LIST_INFO_FIRST_ENTRY, i);
+			args->rcx ^= fake->mem_add_resume_flip;
 			fake->nr_interrupted++;
 			return TDX_INTERRUPTED_RESUMABLE;
 		}
@@ -633,7 +637,8 @@ static u64 tdx_fake_iommu_setup(struct tdx_fake_module *fake, struct tdx_module_
 		if (ret)
 			return ret;
 		tdx_fake_flushed(fake, "IOMMU_MT root page", args->rdx,
-				 (TDX_IOMMU_MT_FIRST_PAGE + fake->iommu_mt_page_count) * sizeof(u64));
+				 sizeof(u64) * (TDX_IOMMU_MT_FIRST_PAGE +
+						fake->iommu_mt_page_count));
 		/* From here on the module owns the IOMMU_MT, done or not. */
 		ret = tdx_fake_own_iommu_mt(fake, root, i);
 	}
@@ -746,7 +751,8 @@ static void tdx_fake_free_owned(struct tdx_fake_module *fake)
 
 	tdx_fake_check_frees(fake);
 	if (atomic_read(&fake->nr_bad_frees) > TDX_FAKE_MAX_BAD_FREES)
-		tdx_fake_violation(fake, "%d pages freed that the module had not let go; leaking the rest",
+		tdx_fake_violation(fake,
+				   "%d pages freed that the module had not let go; leaking the rest",
 				   atomic_read(&fake->nr_bad_frees));
 	else
 		xa_for_each(&fake->pamt, pfn, entry) {
@@ -1004,7 +1010,7 @@ bool tdx_fake_check_cleared(struct tdx_fake_module *fake, u64 hpa)
 	if (!tdx_fake_flushed(fake, "released-list root page", hpa, PAGE_SIZE))
 		return false;
 	if (memchr_inv(__va(hpa), 0, PAGE_SIZE)) {
-		tdx_fake_violation(fake, "%s: root page 0x%llx not cleared before the module writes the released list to it",
+		tdx_fake_violation(fake, "%s: root page 0x%llx not cleared for the released list",
 				   tdx_fake_leaf(fake), hpa);
 		return false;
 	}

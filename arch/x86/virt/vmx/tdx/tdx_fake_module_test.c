@@ -468,8 +468,9 @@ static void iommu_setup_and_clear_move_ownership(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, hpa));
 		KUNIT_EXPECT_EQ(test, wb_page(keyed(hpa, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
 		if (i < 2) {
-			KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, hpa + PAGE_SIZE));
-			KUNIT_EXPECT_EQ(test, wb_page(keyed(hpa + PAGE_SIZE, TDX_FAKE_GLOBAL_KEYID)),
+			hpa += PAGE_SIZE;
+			KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, hpa));
+			KUNIT_EXPECT_EQ(test, wb_page(keyed(hpa, TDX_FAKE_GLOBAL_KEYID)),
 					TDX_SUCCESS);
 		}
 	}

@@ -107,9 +107,12 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_seamcall_enter);
  * @out: the registers it returned
  *
  * A status outside the ones the callers handle means the kernel and the
- * TDX module disagree about the ABI.  All registers are printed to tell
- * which side is wrong, rate-limited because a broken module may return
- * the same status on every call.
+ * TDX module disagree about the ABI.  seamcall_err_ret() prints RAX, the
+ * status and the output registers RCX to R11, as for any failed SEAMCALL;
+ * the leaf name, the other output registers, which the TDX Connect leaves
+ * use, and the input registers, which tell which side is wrong, follow.
+ * Rate-limited because a broken module may return the same status on
+ * every call.
  *
  * Context: Any context.
  */
@@ -119,22 +122,23 @@ VISIBLE_IF_KUNIT void tdx_seamcall_report(u64 fn, u64 status,
 {
 	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
 				      DEFAULT_RATELIMIT_BURST);
+	struct tdx_module_args regs;
 
 	KUNIT_STATIC_STUB_REDIRECT(tdx_seamcall_report, fn, status, in, out);
 
 	if (!__ratelimit(&rs))
 		return;
 
-	pr_err("%s version %llu: unexpected status 0x%016llx\n",
-	       tdx_leaf_name(fn), FIELD_GET(TDX_SEAMCALL_VERSION, fn), status);
+	/* seamcall_err_ret() does not take const registers. */
+	regs = *out;
+	seamcall_err_ret(fn, status, &regs);
+	pr_err("%s version %llu, out: R12 0x%016llx R13 0x%016llx R14 0x%016llx R15 0x%016llx RBX 0x%016llx RDI 0x%016llx RSI 0x%016llx\n",
+	       tdx_leaf_name(fn), FIELD_GET(TDX_SEAMCALL_VERSION, fn),
+	       out->r12, out->r13, out->r14, out->r15, out->rbx, out->rdi, out->rsi);
 	pr_err("in:  RCX 0x%016llx RDX 0x%016llx R8  0x%016llx R9  0x%016llx R10 0x%016llx R11 0x%016llx R12 0x%016llx\n",
 	       in->rcx, in->rdx, in->r8, in->r9, in->r10, in->r11, in->r12);
 	pr_err("in:  R13 0x%016llx R14 0x%016llx R15 0x%016llx RBX 0x%016llx RDI 0x%016llx RSI 0x%016llx\n",
 	       in->r13, in->r14, in->r15, in->rbx, in->rdi, in->rsi);
-	pr_err("out: RCX 0x%016llx RDX 0x%016llx R8  0x%016llx R9  0x%016llx R10 0x%016llx R11 0x%016llx R12 0x%016llx\n",
-	       out->rcx, out->rdx, out->r8, out->r9, out->r10, out->r11, out->r12);
-	pr_err("out: R13 0x%016llx R14 0x%016llx R15 0x%016llx RBX 0x%016llx RDI 0x%016llx RSI 0x%016llx\n",
-	       out->r13, out->r14, out->r15, out->rbx, out->rdi, out->rsi);
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_seamcall_report);
 
