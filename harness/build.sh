@@ -18,15 +18,15 @@
 #                        of x86_64_defconfig and platform.config gives
 #                        every value the fragment asks for
 #
-# steps, w1 and sparse build in a second work tree, build/steps-src, with
-# the output in build/steps; off builds build/linux into build/off.
+# steps, modules, w1, sparse and off build in a second work tree,
+# build/steps-src, with the output in build/steps, one after the other, so
+# that each rebuilds only what differs from the one before.
 # Configs: x86_64_defconfig + harness/configs/platform.config + the
 # series' fragment (harness/configs/tdx-connect.config).
 . "$(dirname "$0")/lib.sh"
 
 SRC2=$BUILD/steps-src
 O_STEPS=$BUILD/steps
-O_OFF=$BUILD/off
 mode=${1:?usage: build.sh steps|steps-full|modules|w1|sparse|off|fragment}
 
 [ -d "$TREE/.git" ] || die "no assembled tree in build/linux: run 'make assemble' first"
@@ -193,17 +193,22 @@ w1 | sparse)
 off)
 	mapfile -t syms < <(series_symbols)
 	[ ${#syms[@]} -gt 0 ] || die "the series defines no Kconfig symbol"
-	seed_config "$TREE" "$O_OFF" off
-	configure "$TREE" "$O_OFF"
+	# In the steps tree, after the modules check: only what depends on
+	# the series' symbols is rebuilt, not a second kernel from scratch.
+	checkout2 "$head"
+	seed_config "$SRC2" "$O_STEPS" off
+	configure "$SRC2" "$O_STEPS"
 	for s in "${syms[@]}"; do
-		! grep -q "^CONFIG_$s=" "$O_OFF/.config" || die "CONFIG_$s is still on in the feature-off config"
+		! grep -q "^CONFIG_$s=" "$O_STEPS/.config" || die "CONFIG_$s is still on in the feature-off config"
 	done
-	mapfile -t dirs < <(SRC2=$TREE dirs_for "$base" "$head")
+	mapfile -t dirs < <(dirs_for "$base" "$head")
 	echo "series symbols off: ${syms[*]}; building vmlinux ${dirs[*]}"
-	kmake "$TREE" "$O_OFF" vmlinux "${dirs[@]}" >"$LOGS/off.log" 2>&1 || {
+	kmake "$SRC2" "$O_STEPS" vmlinux "${dirs[@]}" >"$LOGS/off.log" 2>&1 || {
 		grep -E 'error|Error' "$LOGS/off.log" | head -n 20
 		die "the build with the series' symbols off failed (log: build/logs/off.log)"
 	}
+	# the other modes start from the seed with the series on
+	seed_config "$SRC2" "$O_STEPS"
 	echo "vmlinux builds with ${syms[*]} off"
 	;;
 fragment)
