@@ -26,6 +26,7 @@
 
 static const char * const tdx_leaf_names[] = {
 	[TDH_SYS_RD]		= "TDH.SYS.RD",
+	[TDH_PHYMEM_PAGE_WBINVD] = "TDH.PHYMEM.PAGE.WBINVD",
 	[TDH_SYS_CONFIG]	= "TDH.SYS.CONFIG",
 	[TDH_EXT_INIT]		= "TDH.EXT.INIT",
 	[TDH_EXT_MEM_ADD]	= "TDH.EXT.MEM.ADD",

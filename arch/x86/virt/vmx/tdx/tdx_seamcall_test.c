@@ -259,6 +259,7 @@ static void leaf_names_ignore_the_version(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(TDH_SYS_CONFIG | (1ULL << 16)),
 			   "TDH.SYS.CONFIG");
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(TDH_IOMMU_CLEAR), "TDH.IOMMU.CLEAR");
+	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(TDH_PHYMEM_PAGE_WBINVD), "TDH.PHYMEM.PAGE.WBINVD");
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(TDH_DEVIFMT_RD), "TDH.DEVIFMT.RD");
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(TDH_VP_ENTER), "unknown leaf");
 	KUNIT_EXPECT_STREQ(test, tdx_leaf_name(0xffff), "unknown leaf");
