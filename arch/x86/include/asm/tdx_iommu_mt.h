@@ -55,7 +55,6 @@ struct tdx_iommu_mt *tdx_iommu_mt_alloc(unsigned int iq_order,
 					unsigned int nr_mt_pages);
 void tdx_iommu_mt_free(struct tdx_iommu_mt *mt);
 u64 tdx_iommu_mt_hpa(const struct tdx_iommu_mt *mt);
-u64 tdx_iommu_mt_block_entry(struct page *block, unsigned int order);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 struct page *tdx_iommu_mt_alloc_block(unsigned int order);

@@ -72,20 +72,12 @@ static void tdx_iommu_mt_free_block(struct page *block, unsigned int order)
 	}
 }
 
-/**
- * tdx_iommu_mt_block_entry() - Encode a queue block as an IOMMU_MT entry
- * @block: first page of the block
- * @order: allocation order of the block
- *
- * Context: Any context.
- * Return: the root page entry: block HPA with NUM_PAGES in bits 11:0.
- */
-u64 tdx_iommu_mt_block_entry(struct page *block, unsigned int order)
+/* A queue block as an IOMMU_MT entry: its HPA with NUM_PAGES in bits 11:0. */
+static u64 tdx_iommu_mt_block_entry(struct page *block, unsigned int order)
 {
 	return page_to_phys(block) |
 	       FIELD_PREP(TDX_IOMMU_MT_NUM_PAGES, 1UL << order);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_iommu_mt_block_entry);
 
 static void tdx_iommu_mt_encode(struct tdx_iommu_mt *mt)
 {
