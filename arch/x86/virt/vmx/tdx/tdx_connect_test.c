@@ -301,6 +301,15 @@ static void pool_added(struct kunit *test, struct tdx_fake_module *fake)
 	KUNIT_ASSERT_EQ(test, tdh_ext_mem_add(ho), TDX_SUCCESS);
 }
 
+/* The fake started over, Extensions running and one TDX capable VT-d unit. */
+static void unit_ready(struct kunit *test, struct tdx_fake_module *fake)
+{
+	tdx_fake_module_reset(fake);
+	pool_added(test, fake);
+	KUNIT_ASSERT_EQ(test, tdh_ext_init(), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR, true), 0);
+}
+
 static void ext_init_takes_no_operand(struct kunit *test)
 {
 	struct tdx_connect_rec *rec = recording(test);
@@ -421,10 +430,7 @@ static void iommu_setup_clear_interrupted_at_every_point(struct kunit *test)
 			struct tdx_iommu_mt *mt;
 			u64 id = 0, status;
 
-			tdx_fake_module_reset(fake);
-			pool_added(test, fake);
-			KUNIT_ASSERT_EQ(test, tdh_ext_init(), TDX_SUCCESS);
-			KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR, true), 0);
+			unit_ready(test, fake);
 			fake->iommu_work = work;
 			fake->interrupt_leaf = leaf;
 			fake->interrupts = point < work ? 1 : UINT_MAX;
@@ -462,10 +468,7 @@ static void iommu_setup_clear_restart_until_the_module_stops_interrupting(struct
 		struct tdx_iommu_mt *mt;
 		u64 id = 0, status;
 
-		tdx_fake_module_reset(fake);
-		pool_added(test, fake);
-		KUNIT_ASSERT_EQ(test, tdh_ext_init(), TDX_SUCCESS);
-		KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR, true), 0);
+		unit_ready(test, fake);
 		fake->interrupt_leaf = leaf;
 		fake->interrupts = TEST_MANY_INTERRUPTS;
 		fake->interrupt_progress = 0;
