@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct completion;
 struct kunit;
 struct tdx_module_args;
 struct tracepoint;
@@ -57,12 +58,30 @@ struct tdx_fake_resume {
 };
 
 /**
+ * struct tdx_fake_ext_op - an Extension operation waiting for its response
+ * @leaf: the leaf that returned TDX_SPDM_REQUEST, 0 when none is open
+ * @spdm_id: its RCX, the session
+ * @stream_id: its RDX for TDH.IDE.STREAM.KM, the stream
+ */
+struct tdx_fake_ext_op {
+	u16 leaf;
+	u64 spdm_id;
+	u64 stream_id;
+};
+
+/**
  * struct tdx_fake_module - state of the fake TDX module
  * @features0: TDX_FEATURES0 as reported
  * @pool_required_pages: memory_pool_required_pages as reported
  * @ext_required: ext_required as reported
  * @iommu_mt_page_count: iommu_mt_page_count as reported; TDH.IOMMU.SETUP
  *	reads this many 4 KiB page entries after the two queue entries
+ * @spdm_mt_page_count: spdm_mt_page_count as reported, the pages of one
+ *	TDH.SPDM.CREATE
+ * @ide_mt_page_count: ide_mt_page_count as reported, the pages of one
+ *	TDH.IDE.STREAM.CREATE
+ * @spdm_max_dev_info_pages: spdm_max_dev_info_pages as reported, the most
+ *	pages TDH.SPDM.CONNECT writes device information to
  * @ext_init_work: units of work of TDH.EXT.INIT
  * @iommu_work: units of work of TDH.IOMMU.SETUP and TDH.IOMMU.CLEAR
  * @interrupt_leaf: leaf whose calls are interrupted
@@ -78,10 +97,20 @@ struct tdx_fake_resume {
  *	for suites that fake more of the module (SPDM, IDE); NULL refuses
  *	them with TDX_OPERAND_INVALID
  * @priv: for @other_leaf
+ * @ext_leaf: handler of the Extension leaves (TDH.SPDM.*, TDH.IDE.STREAM.*),
+ *	after the one-caller rule below; NULL gives them to @other_leaf
+ * @ext_priv: for @ext_leaf
+ * @ext_entered: if set, completed by every Extension SEAMCALL that the
+ *	one-caller rule lets in, before it waits for @ext_hold
+ * @ext_hold: if set, every Extension SEAMCALL that the one-caller rule lets
+ *	in waits for it before it runs: a test widens the window in which
+ *	a second caller would overlap
  * @global_keyid: the global private KeyID, TDX_FAKE_GLOBAL_KEYID
  * @expect_violations: the test breaks a rule on purpose: a violation is
  *	counted in @nr_violations and does not fail the test
  * @nr_violations: rules broken so far; see the top of tdx_fake_module.c
+ * @nr_ext_busy: Extension SEAMCALLs refused with TDX_OPERAND_BUSY by the
+ *	one-caller rule, each also a violation
  * @violation: the first of them
  * @test: the test the fake belongs to
  * @page_free: the mm_page_free tracepoint the fake's free probe is on
@@ -99,6 +128,8 @@ struct tdx_fake_resume {
  * @iommus: VT-d units
  * @nr_iommus: entries used in @iommus
  * @resume: the restart-style call to resume, if any
+ * @ext_inside: Extension SEAMCALLs executing now
+ * @ext_open: the Extension operation waiting for the device's response
  * @nr_calls: all SEAMCALLs
  * @nr_interrupted: SEAMCALLs that returned TDX_INTERRUPTED_RESUMABLE
  * @nr_flushes: calls of tdx_handoff_flush()
@@ -111,6 +142,9 @@ struct tdx_fake_module {
 	u32 pool_required_pages;
 	u8 ext_required;
 	u32 iommu_mt_page_count;
+	u32 spdm_mt_page_count;
+	u32 ide_mt_page_count;
+	u32 spdm_max_dev_info_pages;
 	unsigned int ext_init_work;
 	unsigned int iommu_work;
 
@@ -123,10 +157,16 @@ struct tdx_fake_module {
 	u64 (*other_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,
 			  struct tdx_module_args *args);
 	void *priv;
+	u64 (*ext_leaf)(struct tdx_fake_module *fake, u16 leaf, u8 version,
+			struct tdx_module_args *args);
+	void *ext_priv;
+	struct completion *ext_entered;
+	struct completion *ext_hold;
 	u16 global_keyid;
 	bool expect_violations;
 	unsigned int nr_violations;
 	char violation[192];
+	atomic_t nr_ext_busy;
 
 	struct kunit *test;
 	struct tracepoint *page_free;
@@ -143,6 +183,8 @@ struct tdx_fake_module {
 	struct tdx_fake_iommu iommus[TDX_FAKE_MAX_IOMMUS];
 	unsigned int nr_iommus;
 	struct tdx_fake_resume resume;
+	atomic_t ext_inside;
+	struct tdx_fake_ext_op ext_open;
 
 	unsigned int nr_calls;
 	unsigned int nr_interrupted;
@@ -155,6 +197,9 @@ struct tdx_fake_module {
 struct tdx_fake_module *tdx_fake_module_install(struct kunit *test);
 void tdx_fake_module_reset(struct tdx_fake_module *fake);
 int tdx_fake_add_iommu(struct tdx_fake_module *fake, u64 vtbar, bool tdx_capable);
+bool tdx_fake_is_ext_leaf(u16 leaf);
+__printf(2, 3) void tdx_fake_report_violation(struct tdx_fake_module *fake,
+					      const char *fmt, ...);
 bool tdx_fake_owns(struct tdx_fake_module *fake, u64 hpa);
 u64 tdx_fake_take(struct tdx_fake_module *fake, u64 hpa, unsigned int order);
 void tdx_fake_give_back(struct tdx_fake_module *fake, u64 hpa);

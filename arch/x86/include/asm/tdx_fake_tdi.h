@@ -14,6 +14,7 @@
 #include <asm/tdx_tdi.h>
 
 struct kunit;
+struct page;
 struct tdx_fake_module;
 
 #define TDX_FAKE_TDI_MAX_DEVIFS		4
@@ -38,6 +39,14 @@ struct tdx_fake_module;
 #define TDX_FAKE_TDISP_MSG_FUNC_ID	4
 #define TDX_FAKE_TDISP_MSG_ERROR	8
 #define TDX_FAKE_TDISP_MSG_SIZE		12
+
+/*
+ * TDH.DEVIF.REQUEST writes, and TDH.DEVIF.RESPONSE reads, the message as a
+ * PCIe DOE data object of the secured SPDM type: the two-dword DOE header,
+ * then the message.
+ */
+#define TDX_FAKE_TDISP_DOE_HDR		8
+#define TDX_FAKE_TDISP_OBJ_SIZE		(TDX_FAKE_TDISP_DOE_HDR + TDX_FAKE_TDISP_MSG_SIZE)
 
 /**
  * struct tdx_fake_devif - one TDI as the fake module sees it
@@ -140,5 +149,6 @@ unsigned int tdx_fake_tdi_nr_mmio(struct tdx_fake_tdi *ft, u32 func_id);
 void tdx_fake_tdi_set_state(struct tdx_fake_tdi *ft, u32 func_id, u8 state);
 size_t tdx_fake_tdisp_device(const void *req, size_t req_len, void *rsp,
 			     size_t rsp_size, u32 error);
+size_t tdx_fake_tdisp_relay(struct page *req, u64 req_len, struct page *rsp, u32 error);
 
 #endif /* _ASM_X86_TDX_FAKE_TDI_H */

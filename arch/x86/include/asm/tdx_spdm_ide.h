@@ -8,6 +8,7 @@
 #define _ASM_X86_TDX_SPDM_IDE_H
 
 #include <linux/bits.h>
+#include <linux/cleanup.h>
 #include <linux/types.h>
 
 /* TDH.IDE.STREAM.CREATE RCX: stream_info */
@@ -23,6 +24,28 @@
 #define TDX_SPDM_MNG_HEARTBEAT		0
 #define TDX_SPDM_MNG_KEY_UPDATE		1
 #define TDX_SPDM_MNG_DEV_INFO		2
+
+/*
+ * Unconfirmed: the layout of the SPDM session configuration page of
+ * TDH.SPDM.CONNECT, as Intel's posting fills it in.
+ */
+#define TDX_SPDM_CFG_CAP_HBEAT		BIT(13)
+#define TDX_SPDM_CFG_CAP_KEY_UPD	BIT(14)
+#define TDX_SPDM_CFG_ALL_SLOTS		0xff
+
+/**
+ * struct tdx_spdm_config - start of the SPDM session configuration page
+ * @vmm_spdm_cap: SPDM capabilities the host asks for
+ * @session_policy: SPDM session policy
+ * @cert_slot_mask: certificate slots the module may use
+ * @raw_bitstream: ask for the raw bit stream of measurements
+ */
+struct tdx_spdm_config {
+	u32 vmm_spdm_cap;
+	u8 session_policy;
+	u8 cert_slot_mask;
+	u8 raw_bitstream;
+} __packed;
 
 /*
  * Software structures below.
@@ -42,6 +65,10 @@ struct tdx_ide_stream_cfg {
 	u64 rid_assoc[2];
 	u64 addr_assoc[3];
 };
+
+void tdx_spdm_ide_lock(void);
+void tdx_spdm_ide_unlock(void);
+DEFINE_LOCK_GUARD_0(tdx_spdm_ide, tdx_spdm_ide_lock(), tdx_spdm_ide_unlock())
 
 u64 tdh_spdm_create(u64 func_id, const struct tdx_handoff *spdm_mt, u64 *spdm_id);
 u64 tdh_spdm_delete(u64 spdm_id, const struct tdx_handoff *spdm_mt, u64 *released);

@@ -17,6 +17,7 @@
 #include <linux/device.h>
 #include <linux/dmar.h>
 #include <linux/err.h>
+#include <linux/pci.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 
@@ -157,6 +158,52 @@ VISIBLE_IF_KUNIT int tdx_host_iommu_reg_bases(u64 **reg_bases)
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reg_bases);
 
+/**
+ * tdx_host_iommu_reg_base() - Register base of the VT-d unit of a device
+ * @pdev: the PCI device
+ * @reg_base: set to the register base address of its VT-d unit
+ *
+ * The DRHD unit of the DMAR table that covers @pdev; tests supply their
+ * own.
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, or -ENODEV if no VT-d unit covers @pdev.
+ */
+VISIBLE_IF_KUNIT int tdx_host_iommu_reg_base(struct pci_dev *pdev, u64 *reg_base)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_iommu_reg_base, pdev, reg_base);
+
+	return dmar_get_drhd_reg_base(pdev, reg_base);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reg_base);
+
+/**
+ * tdx_host_iommu_id() - The TDX module's ID of the VT-d unit of a device
+ * @iommus: the units tdx-host set up
+ * @pdev: the PCI device
+ * @iommu_id: set to the ID TDH.IOMMU.SETUP gave its unit
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, or -ENODEV if @pdev is not behind a unit that was set up.
+ */
+int tdx_host_iommu_id(const struct tdx_host_iommus *iommus, struct pci_dev *pdev,
+		      u64 *iommu_id)
+{
+	unsigned int i;
+	u64 reg_base;
+
+	if (!iommus || tdx_host_iommu_reg_base(pdev, &reg_base))
+		return -ENODEV;
+
+	for (i = 0; i < iommus->nr_set_up; i++) {
+		if (iommus->units[i].reg_base == reg_base) {
+			*iommu_id = iommus->units[i].iommu_id;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
 static void tdx_host_iommus_clear_action(void *iommus)
 {
 	tdx_host_iommus_clear(iommus);
@@ -166,6 +213,8 @@ static void tdx_host_iommus_clear_action(void *iommus)
  * tdx_host_iommus_init() - Set up the trusted IOMMU on every VT-d unit
  * @dev: the tdx-host device
  * @sysinfo: global metadata of the TDX module, with TDX Connect
+ * @units: set to the units set up, which live until the devm action
+ *	   clears them
  *
  * Precondition of everything else TDX Connect does, so called first from
  * probe.  The units are cleared by a devm action, so anything registered
@@ -175,7 +224,8 @@ static void tdx_host_iommus_clear_action(void *iommus)
  * Return: the number of units set up, or a negative errno; nothing is
  * left set up on failure.
  */
-int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo)
+int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo,
+			 const struct tdx_host_iommus **units)
 {
 	struct tdx_host_iommus *iommus;
 	u64 *reg_bases;
@@ -199,5 +249,8 @@ int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo)
 	nr = iommus->nr_set_up;
 
 	ret = devm_add_action_or_reset(dev, tdx_host_iommus_clear_action, iommus);
-	return ret ?: nr;
+	if (ret)
+		return ret;
+	*units = iommus;
+	return nr;
 }

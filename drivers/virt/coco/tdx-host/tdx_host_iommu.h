@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 struct device;
+struct pci_dev;
 struct tdx_iommu_mt;
 struct tdx_sys_info;
 
@@ -48,10 +49,14 @@ struct tdx_host_iommus {
 };
 
 #if IS_ENABLED(CONFIG_INTEL_TDX_CONNECT)
-int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo);
+int tdx_host_iommus_init(struct device *dev, const struct tdx_sys_info *sysinfo,
+			 const struct tdx_host_iommus **units);
+int tdx_host_iommu_id(const struct tdx_host_iommus *iommus, struct pci_dev *pdev,
+		      u64 *iommu_id);
 #else
 static inline int tdx_host_iommus_init(struct device *dev,
-				       const struct tdx_sys_info *sysinfo)
+				       const struct tdx_sys_info *sysinfo,
+				       const struct tdx_host_iommus **units)
 {
 	return 0;
 }
@@ -59,6 +64,7 @@ static inline int tdx_host_iommus_init(struct device *dev,
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int tdx_host_iommu_reg_bases(u64 **reg_bases);
+int tdx_host_iommu_reg_base(struct pci_dev *pdev, u64 *reg_base);
 struct tdx_host_iommus *tdx_host_iommus_setup(const u64 *reg_bases, unsigned int nr,
 					      unsigned int iq_order,
 					      unsigned int nr_mt_pages);

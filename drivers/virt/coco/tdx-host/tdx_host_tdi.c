@@ -12,7 +12,6 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
-#include <linux/pci-doe.h>
 #include <linux/pci-tsm.h>
 #include <linux/slab.h>
 #include <linux/sockptr.h>
@@ -28,6 +27,8 @@
 #include <asm/tdx_release.h>
 #include <asm/tdx_tdi.h>
 
+#include "tdx_host_link.h"
+#include "tdx_host_relay.h"
 #include "tdx_host_tdi.h"
 
 /**
@@ -100,7 +101,7 @@ enum {
 /**
  * struct tdx_host_tdi - a TDI bound to a TD
  * @base: the PCI TSM core's view
- * @dsm: the device whose DOE mailbox carries the SPDM session
+ * @relay: carries the TDISP messages to the device of the TDI's DSM
  * @func_id: the TDI's FUNCTION_ID
  * @devif_id: the TDI's DEVIF_ID
  * @pages: TDI_PG_*, the module's from TDH.DEVIFMT.ADD / TDH.DEVIF.CREATE
@@ -112,7 +113,7 @@ enum {
  */
 struct tdx_host_tdi {
 	struct pci_tdi base;
-	struct pci_dev *dsm;
+	struct tdx_host_relay *relay;
 	u64 func_id;
 	u64 devif_id;
 	struct tdx_page_list *pages;
@@ -131,27 +132,6 @@ static struct tdx_host_tdi *to_tdx_host_tdi(struct pci_tdi *tdi)
 {
 	return container_of(tdi, struct tdx_host_tdi, base);
 }
-
-/**
- * tdx_host_tdi_doe() - Exchange one secured TDISP message with the device
- * @dsm: the device whose DOE mailbox carries the SPDM session
- * @req: the request, as the TDX module wrote it
- * @req_len: its length
- * @rsp: buffer for the response
- * @rsp_size: size of @rsp
- *
- * Context: Process context, may sleep.
- * Return: the length of the response, or a negative error code.
- */
-VISIBLE_IF_KUNIT int tdx_host_tdi_doe(struct pci_dev *dsm, const void *req,
-				      size_t req_len, void *rsp, size_t rsp_size)
-{
-	KUNIT_STATIC_STUB_REDIRECT(tdx_host_tdi_doe, dsm, req, req_len, rsp, rsp_size);
-
-	return pci_tsm_doe_transfer(dsm, PCI_DOE_FEATURE_SSESSION, req, req_len,
-				    rsp, rsp_size);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tdi_doe);
 
 /*
  * One TDISP request of the host: the module writes the secured request,
@@ -173,9 +153,8 @@ static int tdx_host_tdi_tdisp(struct tdx_host_tdi *tt, u8 code, struct page *out
 	if (!len || len > PAGE_SIZE)
 		return -EIO;
 
-	ret = tdx_host_tdi_doe(tt->dsm, page_address(tt->msg[TDI_MSG_REQ]), len,
-			       page_address(tt->msg[TDI_MSG_RSP]), PAGE_SIZE);
-	if (ret < 0)
+	ret = tdx_host_relay(tt->relay, tt->msg[TDI_MSG_REQ], len, tt->msg[TDI_MSG_RSP]);
+	if (ret)
 		return ret;
 
 	*status = tdh_devif_response(tt->func_id, tt->msg[TDI_MSG_RSP], false, out,
@@ -407,7 +386,7 @@ static void tdx_host_tdi_free(struct tdx_host_tdi *tt)
 }
 
 /* Everything a bind needs, allocated before the first step */
-static struct tdx_host_tdi *tdx_host_tdi_alloc(const struct tdx_host_link *link,
+static struct tdx_host_tdi *tdx_host_tdi_alloc(struct tdx_host_link *link,
 					       struct pci_dev *pdev)
 {
 	struct tdx_host_tdi *tt;
@@ -421,7 +400,7 @@ static struct tdx_host_tdi *tdx_host_tdi_alloc(const struct tdx_host_link *link,
 	tt = kzalloc_obj(*tt);
 	if (!tt)
 		return ERR_PTR(-ENOMEM);
-	tt->dsm = link->dsm;
+	tt->relay = &link->relay;
 	tt->func_id = FIELD_PREP(TDX_FUNC_ID_RID, pci_dev_id(pdev));
 	tt->devif_id = FIELD_PREP(TDX_DEVIF_ID_FUNC_ID, tt->func_id) |
 		       FIELD_PREP(TDX_DEVIF_ID_IOMMU_ID, link->iommu_id) |
@@ -498,7 +477,7 @@ static bool tdx_host_tdi_host_valid(const struct pci_tdi_host *host)
 }
 
 /* Segments are not supported; the IDE stream must carry the RID. */
-static bool tdx_host_link_covers(const struct tdx_host_link *link,
+static bool tdx_host_link_covers(struct tdx_host_link *link,
 				 struct pci_dev *pdev)
 {
 	u16 rid;
@@ -532,7 +511,7 @@ static bool tdx_host_link_covers(const struct tdx_host_link *link,
  * @host->ops->dma_setup, or -EIO if the module or the device refused a
  * step.  Nothing changes on bad input.
  */
-struct pci_tdi *tdx_host_tdi_bind(const struct tdx_host_link *link,
+struct pci_tdi *tdx_host_tdi_bind(struct tdx_host_link *link,
 				  struct pci_dev *pdev, struct kvm *kvm,
 				  u32 tdi_id, const struct pci_tdi_host *host)
 {

@@ -16,6 +16,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
+#include <linux/pci-doe.h>
 #include <linux/pci-tsm.h>
 #include <linux/sched.h>
 #include <linux/sockptr.h>
@@ -32,6 +33,8 @@
 #include <asm/tdx_tdi.h>
 
 #include "../../../../arch/x86/virt/vmx/tdx/tdx.h"
+#include "tdx_host_link.h"
+#include "tdx_host_relay.h"
 #include "tdx_host_tdi.h"
 
 /* Participant events in the fake's log */
@@ -171,14 +174,16 @@ static void guest_runs(struct kunit *test, struct fake_dev *fd)
 	fd->guest_dma = true;
 }
 
-static int fake_doe(struct pci_dev *dsm, const void *req, size_t req_len, void *rsp,
-		    size_t rsp_size)
+static int fake_doe(struct pci_dev *dsm, u8 type, const void *req, size_t req_len,
+		    void *rsp, size_t rsp_size)
 {
 	struct tdi_env *env = kunit_get_current_test()->priv;
 
 	tdx_fake_tdi_log(env->ft, EVT_DOE);
 	if (env->doe_ret)
 		return env->doe_ret;
+	if (type != PCI_DOE_FEATURE_SSESSION)
+		return -EIO;
 	return tdx_fake_tdisp_device(req, req_len, rsp, rsp_size, env->tdisp_error);
 }
 
@@ -196,7 +201,7 @@ static struct tdi_env *tdi_env(struct kunit *test)
 	test->priv = env;
 	env->fake = tdx_fake_module_install(test);
 	env->ft = tdx_fake_tdi_install(test, env->fake);
-	kunit_activate_static_stub(test, tdx_host_tdi_doe, fake_doe);
+	kunit_activate_static_stub(test, tdx_host_relay_doe, fake_doe);
 	kunit_activate_static_stub(test, tdx_seamcall_report, quiet_report);
 	return env;
 }
@@ -228,7 +233,12 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 		.dsm = pdev,
 		.rid_base = PCI_DEVID(bus, 0),
 		.rid_limit = PCI_DEVID(bus, 0xff),
+		.relay = {
+			.dsm = pdev,
+			.buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL),
+		},
 	};
+	KUNIT_ASSERT_NOT_NULL(test, fd->link.relay.buf);
 	fd->host = (struct pci_tdi_host) {
 		.ops = &fake_host_ops,
 		.vm_handle = TEST_VM,
@@ -685,7 +695,7 @@ static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 	struct tdi_env *env = tdi_env(test);
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
 	struct fake_dev *other = fake_dev(test, env, TEST_BUS + 1, 0xfe400000);
-	const struct tdx_host_link *link = &fd->link;
+	struct tdx_host_link *link = &fd->link;
 	const struct pci_tdi_host *host = &fd->host;
 	struct pci_tdi_host bad_host = fd->host;
 	struct tdx_host_link bad_link = fd->link;

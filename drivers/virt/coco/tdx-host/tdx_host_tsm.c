@@ -9,10 +9,9 @@
  * the module, and stops doing so before any unit is taken back.
  *
  * This file is the glue: the ops table, the per-device contexts and the
- * registration.  The TDI engine is in tdx_host_tdi.c.  Connecting to a
- * device (SPDM and IDE) is not supported yet, so no Device Security
- * Manager (DSM) is ever established and the TDI operations cannot be
- * reached; tdx_host_link_connect() is where that support goes.
+ * registration.  Connect and disconnect (the SPDM session and IDE stream
+ * of a device) are in tdx_host_link.c, the TDI engine is in
+ * tdx_host_tdi.c.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -29,6 +28,10 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
+#include <asm/tdx.h>
+
+#include "tdx_host_keyp.h"
+#include "tdx_host_link.h"
 #include "tdx_host_tdi.h"
 #include "tdx_host_tsm.h"
 
@@ -98,44 +101,16 @@ static void tdx_host_tsm_remove(struct pci_tsm *tsm)
 	kfree(tsm);
 }
 
-/**
- * tdx_host_link_connect() - Establish the link to a device's DSM
- * @link: the link to fill in
- * @dsm: function 0 of the device
- *
- * Establishing the link is the SPDM session with the DSM and the IDE
- * stream to the device, which are not supported yet.
- *
- * Context: Process context, may sleep.  pci_tsm_rwsem held for write and
- * the DSM lock held.
- * Return: -EOPNOTSUPP.
- */
-VISIBLE_IF_KUNIT int tdx_host_link_connect(struct tdx_host_link *link, struct pci_dev *dsm)
+/* The VT-d units and metadata sizes connect needs, devm data of tdx-host */
+static const struct tdx_host_link_cfg *tdx_host_link_cfg(struct pci_dev *pdev)
 {
-	KUNIT_STATIC_STUB_REDIRECT(tdx_host_link_connect, link, dsm);
-
-	return -EOPNOTSUPP;
+	return dev_get_drvdata(pdev->tsm->tsm_dev->dev.parent);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_link_connect);
-
-/**
- * tdx_host_link_disconnect() - Tear down the link to a device's DSM
- * @link: from a successful tdx_host_link_connect()
- *
- * The PCI/TSM core has unbound every TDI of the DSM before.  With no
- * connect succeeding yet, there is nothing to tear down.
- *
- * Context: Process context, may sleep.  As tdx_host_link_connect().
- */
-VISIBLE_IF_KUNIT void tdx_host_link_disconnect(struct tdx_host_link *link)
-{
-	KUNIT_STATIC_STUB_REDIRECT(tdx_host_link_disconnect, link);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_link_disconnect);
 
 static int tdx_host_tsm_connect(struct pci_dev *pdev)
 {
-	return tdx_host_link_connect(&to_tdx_host_dsm(pdev->tsm)->link, pdev);
+	return tdx_host_link_connect(&to_tdx_host_dsm(pdev->tsm)->link, pdev,
+				     tdx_host_link_cfg(pdev));
 }
 
 static void tdx_host_tsm_disconnect(struct pci_dev *pdev)
@@ -174,8 +149,7 @@ static ssize_t tdx_host_tsm_guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scop
  *	Context: pci_tsm_rwsem held for write, and for a function other
  *	than function 0 the DSM lock.
  * @remove: frees what @probe allocated.  Context: as @probe.
- * @connect: tdx_host_link_connect() for the DSM's link, which refuses
- *	with -EOPNOTSUPP until SPDM and IDE are supported.
+ * @connect: tdx_host_link_connect() for the DSM's link.
  *	Context: pci_tsm_rwsem held for write and the DSM lock.
  * @disconnect: tdx_host_link_disconnect(), after the core unbound every
  *	TDI of the DSM.  Context: as @connect.
@@ -238,17 +212,35 @@ static void tdx_host_tsm_unregister_action(void *tsm_dev)
 /**
  * tdx_host_tsm_init() - Register tdx-host as the PCI link TSM
  * @dev: the tdx-host device
+ * @sysinfo: global metadata of the TDX module, with TDX Connect
+ * @iommus: the VT-d units tdx_host_iommus_init() set up
  *
  * Must be called after tdx_host_iommus_init(): unregistration is a devm
  * action, so it runs before the VT-d units are cleared, the exact reverse
- * of the setup.
+ * of the setup.  The IDE stream pools of the host bridges are sized from
+ * ACPI KEYP first, before any connect can allocate a stream.
  *
  * Context: Process context, may sleep.
  * Return: 0, or a negative errno.
  */
-int tdx_host_tsm_init(struct device *dev)
+int tdx_host_tsm_init(struct device *dev, const struct tdx_sys_info *sysinfo,
+		      const struct tdx_host_iommus *iommus)
 {
+	struct tdx_host_link_cfg *cfg;
 	struct tsm_dev *tsm_dev;
+
+	cfg = devm_kzalloc(dev, sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	*cfg = (struct tdx_host_link_cfg) {
+		.iommus = iommus,
+		.spdm_mt_pages = sysinfo->connect.spdm_mt_page_count,
+		.ide_mt_pages = sysinfo->connect.ide_mt_page_count,
+		.dev_info_pages = sysinfo->connect.spdm_max_dev_info_pages,
+	};
+	dev_set_drvdata(dev, cfg);
+
+	tdx_host_keyp_init();
 
 	tsm_dev = tdx_host_tsm_register(dev, &tdx_host_tsm_ops);
 	if (IS_ERR(tsm_dev)) {

@@ -10,14 +10,17 @@
 struct device;
 struct pci_dev;
 struct pci_tsm_ops;
-struct tdx_host_link;
+struct tdx_host_iommus;
 struct tdx_sys_info;
 struct tsm_dev;
 
 #if IS_ENABLED(CONFIG_INTEL_TDX_CONNECT)
-int tdx_host_tsm_init(struct device *dev);
+int tdx_host_tsm_init(struct device *dev, const struct tdx_sys_info *sysinfo,
+		      const struct tdx_host_iommus *iommus);
 #else
-static inline int tdx_host_tsm_init(struct device *dev)
+static inline int tdx_host_tsm_init(struct device *dev,
+				    const struct tdx_sys_info *sysinfo,
+				    const struct tdx_host_iommus *iommus)
 {
 	return 0;
 }
@@ -28,8 +31,6 @@ static inline int tdx_host_tsm_init(struct device *dev)
 int tdx_host_connect_probe(struct device *dev, const struct tdx_sys_info *sysinfo);
 struct tsm_dev *tdx_host_tsm_register(struct device *dev, struct pci_tsm_ops *ops);
 void tdx_host_tsm_unregister(struct tsm_dev *tsm_dev);
-int tdx_host_link_connect(struct tdx_host_link *link, struct pci_dev *dsm);
-void tdx_host_link_disconnect(struct tdx_host_link *link);
 #endif
 
 #endif /* _TDX_HOST_TSM_H */

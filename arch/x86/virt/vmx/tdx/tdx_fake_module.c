@@ -33,6 +33,14 @@
  *    and flushed first (tdx_fake_check_cleared()), so that the kernel
  *    reads only what the module wrote.
  *
+ * The Extensions run one SPDM or IDE operation at a time, and an
+ * operation that returned TDX_SPDM_REQUEST stays in flight until the same
+ * leaf is called again for the same session (and stream) and returns
+ * any other status.  The fake refuses, with TDX_OPERAND_BUSY and as a
+ * violation, an Extension SEAMCALL that enters while another one is
+ * executing, and one that is not the continuation of the operation in
+ * flight.  The kernel serializes them, so it must never see this.
+ *
  * A test that breaks a rule on purpose sets @expect_violations and checks
  * @nr_violations and @violation instead of failing.
  *
@@ -45,6 +53,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/cacheflush.h>
+#include <linux/completion.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -130,6 +139,28 @@ static __printf(2, 3) void tdx_fake_violation(struct tdx_fake_module *fake,
 	if (!fake->expect_violations)
 		KUNIT_FAIL(fake->test, "fake TDX module: %s", msg);
 }
+
+/**
+ * tdx_fake_report_violation() - Report a broken rule, for the fake's extensions
+ * @fake: the fake module
+ * @fmt: what was broken, printf style
+ *
+ * As the fake's own checks do: the test fails unless @fake expects
+ * violations; either way it is counted in @fake's nr_violations.
+ *
+ * Context: Process context, in a KUnit test.
+ */
+void tdx_fake_report_violation(struct tdx_fake_module *fake, const char *fmt, ...)
+{
+	char msg[sizeof(fake->violation)];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	tdx_fake_violation(fake, "%s", msg);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_fake_report_violation);
 
 static u32 tdx_fake_line_hash(const void *line)
 {
@@ -422,6 +453,15 @@ static u64 tdx_fake_sys_rd(struct tdx_fake_module *fake, struct tdx_module_args 
 	case TDX_MD_IOMMU_MT_PAGE_COUNT:
 		val = fake->iommu_mt_page_count;
 		break;
+	case TDX_MD_SPDM_MT_PAGE_COUNT:
+		val = fake->spdm_mt_page_count;
+		break;
+	case TDX_MD_IDE_MT_PAGE_COUNT:
+		val = fake->ide_mt_page_count;
+		break;
+	case TDX_MD_SPDM_MAX_DEV_INFO_PAGES:
+		val = fake->spdm_max_dev_info_pages;
+		break;
 	default:
 		return TDX_METADATA_FIELD_ID_INCORRECT;
 	}
@@ -679,6 +719,95 @@ static u64 tdx_fake_iommu_clear(struct tdx_fake_module *fake, struct tdx_module_
 	return ret;
 }
 
+/**
+ * tdx_fake_is_ext_leaf() - Whether a leaf is one of the Extension leaves
+ * @leaf: the leaf
+ *
+ * The SPDM session and IDE stream leaves, which the Extensions run for
+ * one caller at a time.
+ *
+ * Context: Any context.
+ * Return: true for TDH.SPDM.* and TDH.IDE.STREAM.*.
+ */
+bool tdx_fake_is_ext_leaf(u16 leaf)
+{
+	switch (leaf) {
+	case TDH_SPDM_CREATE:
+	case TDH_SPDM_DELETE:
+	case TDH_IDE_STREAM_CREATE:
+	case TDH_IDE_STREAM_BLOCK:
+	case TDH_IDE_STREAM_DELETE:
+	case TDH_IDE_STREAM_KM:
+	case TDH_SPDM_CONNECT:
+	case TDH_SPDM_DISCONNECT:
+	case TDH_SPDM_MNG:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_fake_is_ext_leaf);
+
+/* Whether @args continue the operation in flight, @op. */
+static bool tdx_fake_ext_continues(const struct tdx_fake_ext_op *op, u16 leaf,
+				   const struct tdx_module_args *args)
+{
+	return op->leaf == leaf && op->spdm_id == args->rcx &&
+	       (leaf != TDH_IDE_STREAM_KM || op->stream_id == args->rdx);
+}
+
+static u64 tdx_fake_ext_busy(struct tdx_fake_module *fake, u16 leaf, u16 open)
+{
+	atomic_inc(&fake->nr_ext_busy);
+	if (open)
+		tdx_fake_violation(fake, "%s called while %s waits for its response",
+				   tdx_leaf_name(leaf), tdx_leaf_name(open));
+	else
+		tdx_fake_violation(fake,
+				   "%s entered while another Extension SEAMCALL was executing",
+				   tdx_leaf_name(leaf));
+	return TDX_OPERAND_BUSY;
+}
+
+/* An Extension leaf, under the one-caller rule; see the top of the file. */
+static u64 tdx_fake_ext_call(struct tdx_fake_module *fake, u16 leaf, u8 version,
+			     struct tdx_module_args *args)
+{
+	struct tdx_fake_ext_op *op = &fake->ext_open;
+	u64 spdm_id = args->rcx, stream_id = args->rdx;
+	u64 status;
+
+	if (atomic_inc_return(&fake->ext_inside) > 1) {
+		atomic_dec(&fake->ext_inside);
+		return tdx_fake_ext_busy(fake, leaf, 0);
+	}
+	if (op->leaf && !tdx_fake_ext_continues(op, leaf, args)) {
+		atomic_dec(&fake->ext_inside);
+		return tdx_fake_ext_busy(fake, leaf, op->leaf);
+	}
+
+	if (fake->ext_entered)
+		complete(fake->ext_entered);
+	if (fake->ext_hold)
+		wait_for_completion(fake->ext_hold);
+
+	if (fake->ext_leaf)
+		status = fake->ext_leaf(fake, leaf, version, args);
+	else if (fake->other_leaf)
+		status = fake->other_leaf(fake, leaf, version, args);
+	else
+		status = tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
+
+	if (status == TDX_SPDM_REQUEST)
+		*op = (struct tdx_fake_ext_op) {
+			.leaf = leaf, .spdm_id = spdm_id, .stream_id = stream_id,
+		};
+	else
+		*op = (struct tdx_fake_ext_op) {};
+	atomic_dec(&fake->ext_inside);
+	return status;
+}
+
 static u64 tdx_fake_seamcall(u64 fn, struct tdx_module_args *args)
 {
 	struct tdx_fake_module *fake = tdx_fake_current;
@@ -711,6 +840,8 @@ static u64 tdx_fake_seamcall(u64 fn, struct tdx_module_args *args)
 			return tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
 		break;
 	default:
+		if (tdx_fake_is_ext_leaf(leaf))
+			return tdx_fake_ext_call(fake, leaf, version, args);
 		if (fake->other_leaf)
 			return fake->other_leaf(fake, leaf, version, args);
 		return tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RAX);
@@ -783,6 +914,9 @@ static void tdx_fake_module_init(struct tdx_fake_module *fake, struct kunit *tes
 	fake->pool_required_pages = 1024;
 	fake->ext_required = 1;
 	fake->iommu_mt_page_count = 16;
+	fake->spdm_mt_page_count = 2;
+	fake->ide_mt_page_count = 1;
+	fake->spdm_max_dev_info_pages = 2;
 	fake->ext_init_work = 4;
 	fake->iommu_work = 4;
 	xa_init(&fake->pamt);

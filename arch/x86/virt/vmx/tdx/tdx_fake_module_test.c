@@ -10,6 +10,7 @@
 #include <linux/bitfield.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/string.h>
 
 #include <kunit/test.h>
 
@@ -167,6 +168,24 @@ static void sys_rd_serves_connect_fields_only_after_config(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, args.r8, 12800);
 	args = (struct tdx_module_args) { .rdx = 0x3100000200000042ULL };
 	KUNIT_EXPECT_EQ(test, call(TDH_SYS_RD, 0, &args), TDX_METADATA_FIELD_ID_INCORRECT);
+}
+
+static void sys_rd_serves_spdm_and_ide_page_counts(struct kunit *test)
+{
+	struct tdx_fake_module *fake = configured(test);
+	struct tdx_module_args args = { .rdx = TDX_MD_SPDM_MT_PAGE_COUNT };
+
+	fake->spdm_mt_page_count = 3;
+	fake->ide_mt_page_count = 4;
+	fake->spdm_max_dev_info_pages = 5;
+	KUNIT_EXPECT_EQ(test, call(TDH_SYS_RD, 0, &args), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, args.r8, 3);
+	args = (struct tdx_module_args) { .rdx = TDX_MD_IDE_MT_PAGE_COUNT };
+	KUNIT_EXPECT_EQ(test, call(TDH_SYS_RD, 0, &args), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, args.r8, 4);
+	args = (struct tdx_module_args) { .rdx = TDX_MD_SPDM_MAX_DEV_INFO_PAGES };
+	KUNIT_EXPECT_EQ(test, call(TDH_SYS_RD, 0, &args), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, args.r8, 5);
 }
 
 static void sys_config_checks_operands_and_features(struct kunit *test)
@@ -534,6 +553,78 @@ static void other_leaves_go_to_the_handler(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tdx_fake_owns(fake, page));
 }
 
+/* An Extension leaf handler: every third call completes, the others ask for a response. */
+static u64 ext_every_third(struct tdx_fake_module *fake, u16 leaf, u8 version,
+			   struct tdx_module_args *args)
+{
+	unsigned int *calls = fake->ext_priv;
+
+	return ++*calls % 3 ? TDX_SPDM_REQUEST : TDX_SUCCESS;
+}
+
+static u64 ext_call(u16 leaf, u64 rcx, u64 rdx)
+{
+	struct tdx_module_args args = { .rcx = rcx, .rdx = rdx };
+
+	return call(leaf, 0, &args);
+}
+
+static void extension_leaves_go_to_ext_leaf_before_other_leaf(struct kunit *test)
+{
+	struct tdx_fake_module *fake = tdx_fake_module_install(test);
+	u64 page = test_alloc(test, fake, 0);
+	unsigned int calls = 0;
+
+	fake->other_leaf = take_rcx;
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CREATE, page, 0), TDX_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page));
+	fake->ext_leaf = ext_every_third;
+	fake->ext_priv = &calls;
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CREATE, page, 0), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, calls, 1);
+	KUNIT_EXPECT_TRUE(test, tdx_fake_is_ext_leaf(TDH_IDE_STREAM_KM));
+	KUNIT_EXPECT_TRUE(test, tdx_fake_is_ext_leaf(TDH_SPDM_MNG));
+	KUNIT_EXPECT_FALSE(test, tdx_fake_is_ext_leaf(TDH_IOMMU_SETUP));
+	KUNIT_EXPECT_FALSE(test, tdx_fake_is_ext_leaf(TDH_SPDM_MNG + 1));
+	tdx_fake_give_back(fake, page);
+}
+
+/*
+ * After TDX_SPDM_REQUEST only the same leaf for the same session (and
+ * stream) may come next, until it returns anything else.
+ */
+static void extension_operation_in_flight_makes_others_busy(struct kunit *test)
+{
+	struct tdx_fake_module *fake = configured(test);
+	struct tdx_module_args args = { .rdx = TDX_MD_FEATURES0 };
+	unsigned int calls = 0;
+
+	fake->ext_leaf = ext_every_third;
+	fake->ext_priv = &calls;
+	fake->expect_violations = true;
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CONNECT, 7, 0), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_MNG, 7, 0), TDX_OPERAND_BUSY);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CONNECT, 8, 0), TDX_OPERAND_BUSY);
+	KUNIT_EXPECT_EQ(test, calls, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->nr_ext_busy), 2);
+	KUNIT_EXPECT_EQ(test, fake->nr_violations, 2);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(fake->violation, "TDH.SPDM.CONNECT waits"));
+	/* Other leaves are not the Extensions' */
+	KUNIT_EXPECT_EQ(test, call(TDH_SYS_RD, 0, &args), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CONNECT, 7, 0), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_CONNECT, 7, 0), TDX_SUCCESS);
+
+	/* Over: anything may come.  For IDE key management the stream counts too. */
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_IDE_STREAM_KM, 7, 1), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_IDE_STREAM_KM, 7, 2), TDX_OPERAND_BUSY);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_IDE_STREAM_KM, 7, 1), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_IDE_STREAM_KM, 7, 1), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ext_call(TDH_SPDM_DELETE, 7, 0), TDX_SPDM_REQUEST);
+	KUNIT_EXPECT_EQ(test, calls, 7);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fake->nr_ext_busy), 3);
+	KUNIT_EXPECT_EQ(test, fake->nr_violations, 3);
+}
+
 static void nth_call_fails_without_side_effect(struct kunit *test)
 {
 	struct tdx_fake_module *fake = tdx_fake_module_install(test);
@@ -712,6 +803,7 @@ static void an_unexpected_violation_fails_the_test(struct kunit *test)
 static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(unknown_leaves_and_versions_are_refused),
 	KUNIT_CASE(sys_rd_serves_connect_fields_only_after_config),
+	KUNIT_CASE(sys_rd_serves_spdm_and_ide_page_counts),
 	KUNIT_CASE(sys_config_checks_operands_and_features),
 	KUNIT_CASE(mem_add_needs_tdx_connect_configured),
 	KUNIT_CASE(mem_add_refuses_bad_list_info),
@@ -727,6 +819,8 @@ static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(iommu_setup_and_clear_move_ownership),
 	KUNIT_CASE(iommu_setup_restart_must_repeat_inputs),
 	KUNIT_CASE(other_leaves_go_to_the_handler),
+	KUNIT_CASE(extension_leaves_go_to_ext_leaf_before_other_leaf),
+	KUNIT_CASE(extension_operation_in_flight_makes_others_busy),
 	KUNIT_CASE(nth_call_fails_without_side_effect),
 	KUNIT_CASE(hand_over_of_a_page_written_after_its_flush_is_reported),
 	KUNIT_CASE(hand_over_of_an_unflushed_page_is_reported),

@@ -34,6 +34,8 @@
 #include <linux/bitfield.h>
 #include <linux/cleanup.h>
 #include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/pci-doe.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 
@@ -258,6 +260,25 @@ static u64 fake_devif_remove(struct tdx_fake_tdi *ft, struct tdx_module_args *ar
 	return TDX_SUCCESS;
 }
 
+/* The DOE header of a TDISP message of @len bytes */
+static void fake_doe_hdr(void *obj, size_t len)
+{
+	put_unaligned_le32(FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_VID, PCI_VENDOR_ID_PCI_SIG) |
+			   FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE,
+				      PCI_DOE_FEATURE_SSESSION), obj);
+	put_unaligned_le32(FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH,
+				      DIV_ROUND_UP(TDX_FAKE_TDISP_DOE_HDR + len, 4)),
+			   obj + 4);
+}
+
+static bool fake_doe_hdr_ok(const void *obj, size_t len)
+{
+	u8 want[TDX_FAKE_TDISP_DOE_HDR];
+
+	fake_doe_hdr(want, len);
+	return !memcmp(obj, want, sizeof(want));
+}
+
 static u64 fake_devif_request(struct tdx_fake_tdi *ft, struct tdx_module_args *args)
 {
 	u64 code = FIELD_GET(TDX_DEVIF_REQ_CODE, args->rdx);
@@ -294,6 +315,8 @@ static u64 fake_devif_request(struct tdx_fake_tdi *ft, struct tdx_module_args *a
 		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
 
 	msg = __va(args->r8);
+	fake_doe_hdr(msg, TDX_FAKE_TDISP_MSG_SIZE);
+	msg += TDX_FAKE_TDISP_DOE_HDR;
 	memset(msg, 0, TDX_FAKE_TDISP_MSG_SIZE);
 	msg[TDX_FAKE_TDISP_MSG_CODE] = code;
 	put_unaligned_le16(TDX_FAKE_TDISP_MSG_SIZE, msg + TDX_FAKE_TDISP_MSG_LEN);
@@ -301,7 +324,7 @@ static u64 fake_devif_request(struct tdx_fake_tdi *ft, struct tdx_module_args *a
 
 	d->pending = code;
 	args->rcx = FIELD_PREP(TDX_DEVIF_REQ_OUT_CODE, code) |
-		    FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, TDX_FAKE_TDISP_MSG_SIZE);
+		    FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, TDX_FAKE_TDISP_OBJ_SIZE);
 	return TDX_SUCCESS;
 }
 
@@ -332,6 +355,9 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
 
 	msg = __va(pa);
+	if (!fake_doe_hdr_ok(msg, TDX_FAKE_TDISP_MSG_SIZE))
+		return op(TDX_DEVIF_TDISP_INVALID_MESSAGE, TDX_OPERAND_ID_RDX);
+	msg += TDX_FAKE_TDISP_DOE_HDR;
 	code = msg[TDX_FAKE_TDISP_MSG_CODE];
 	len = get_unaligned_le16(msg + TDX_FAKE_TDISP_MSG_LEN);
 	if (len != TDX_FAKE_TDISP_MSG_SIZE ||
@@ -921,6 +947,37 @@ size_t tdx_fake_tdisp_device(const void *req, size_t req_len, void *rsp,
 	return TDX_FAKE_TDISP_MSG_SIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdisp_device);
+
+/**
+ * tdx_fake_tdisp_relay() - Carry a TDISP request to the fake device and back
+ * @req: the page TDH.DEVIF.REQUEST wrote the request to
+ * @req_len: the length it reported
+ * @rsp: the page to write the response to, for TDH.DEVIF.RESPONSE
+ * @error: as for tdx_fake_tdisp_device()
+ *
+ * What the host's relay does, for suites that call the leaves themselves:
+ * the DOE header off, the message to the device, a DOE header on.
+ *
+ * Context: Any context.
+ * Return: the length of the response in @rsp, header included, or 0 if
+ * @req is not a request of the fake's format.
+ */
+size_t tdx_fake_tdisp_relay(struct page *req, u64 req_len, struct page *rsp, u32 error)
+{
+	u8 *in = page_address(req), *out = page_address(rsp);
+	size_t len;
+
+	if (req_len != TDX_FAKE_TDISP_OBJ_SIZE || !fake_doe_hdr_ok(in, TDX_FAKE_TDISP_MSG_SIZE))
+		return 0;
+	len = tdx_fake_tdisp_device(in + TDX_FAKE_TDISP_DOE_HDR, TDX_FAKE_TDISP_MSG_SIZE,
+				    out + TDX_FAKE_TDISP_DOE_HDR,
+				    PAGE_SIZE - TDX_FAKE_TDISP_DOE_HDR, error);
+	if (!len)
+		return 0;
+	fake_doe_hdr(out, len);
+	return TDX_FAKE_TDISP_DOE_HDR + len;
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdisp_relay);
 
 MODULE_DESCRIPTION("Fake TDI lifecycle leaves of the TDX module for KUnit tests");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

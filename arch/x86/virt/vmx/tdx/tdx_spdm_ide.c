@@ -2,10 +2,14 @@
 /*
  * SEAMCALL wrappers for the SPDM sessions and IDE streams of TDX Connect.
  *
- * The TDX module Extensions run these leaves on behalf of one caller at a
- * time: a second SPDM or IDE key management SEAMCALL while one is in
- * flight is not supported by the module.  Every wrapper here therefore
- * makes its SEAMCALL under tdx_spdm_ide_lock.
+ * The TDX module Extensions run one SPDM or IDE operation at a time
+ * ("queue depth is 1"), and an operation that returned TDX_SPDM_REQUEST
+ * stays in flight until the caller calls the same leaf again with the
+ * device's response and gets any other status; any other Extension
+ * SEAMCALL meanwhile fails with TDX_OPERAND_BUSY.  A lock around each
+ * SEAMCALL would let two sessions' exchanges interleave, so the caller
+ * holds tdx_spdm_ide_lock() around a whole operation, request/response
+ * loop included, and every wrapper here checks that it does.
  *
  * Each wrapper returns the raw TDX module status, copies its outputs to
  * out-parameters whatever the status, and leaves TDX_SPDM_REQUEST and
@@ -32,12 +36,44 @@
 
 #include "tdx.h"
 
-/* The Extensions accept one SPDM or IDE KM SEAMCALL at a time. */
-static DEFINE_MUTEX(tdx_spdm_ide_lock);
+/* The Extensions run one SPDM or IDE operation at a time. */
+static DEFINE_MUTEX(tdx_spdm_ide_mutex);
 
+/**
+ * tdx_spdm_ide_lock() - Take the Extensions for one SPDM or IDE operation
+ *
+ * Held from the first SEAMCALL of an operation to the one that returns a
+ * status other than TDX_SPDM_REQUEST, across the DOE exchanges with the
+ * device in between.  The guard tdx_spdm_ide wraps it.
+ *
+ * Context: Process context, may sleep.
+ */
+void tdx_spdm_ide_lock(void)
+{
+	mutex_lock(&tdx_spdm_ide_mutex);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_lock, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+
+/**
+ * tdx_spdm_ide_unlock() - Let the Extensions go after an operation
+ *
+ * Context: Process context, tdx_spdm_ide_lock() held by the caller.
+ */
+void tdx_spdm_ide_unlock(void)
+{
+	mutex_unlock(&tdx_spdm_ide_mutex);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_unlock, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+
+/*
+ * A SEAMCALL without the lock could land in the middle of another
+ * caller's operation: refuse it rather than let the module fail that one.
+ */
 static u64 tdx_spdm_ide_call(u16 leaf, struct tdx_module_args *args)
 {
-	guard(mutex)(&tdx_spdm_ide_lock);
+	if (WARN_ON_ONCE(!mutex_is_locked(&tdx_spdm_ide_mutex)))
+		return TDX_SW_ERROR;
+	lockdep_assert_held(&tdx_spdm_ide_mutex);
 
 	return tdx_seamcall_ver(leaf, 0, args);
 }
@@ -49,12 +85,12 @@ static u64 tdx_spdm_ide_call(u16 leaf, struct tdx_module_args *args)
  * by any task.
  *
  * Context: Any context.
- * Return: true while a wrapper of this file holds its lock.
+ * Return: true while tdx_spdm_ide_lock() is held.
  */
 VISIBLE_IF_KUNIT bool tdx_spdm_ide_locked(void)
 {
-	return mutex_is_locked(&tdx_spdm_ide_lock) &&
-	       lockdep_is_held_type(&tdx_spdm_ide_lock, -1);
+	return mutex_is_locked(&tdx_spdm_ide_mutex) &&
+	       lockdep_is_held_type(&tdx_spdm_ide_mutex, -1);
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_spdm_ide_locked);
 
@@ -70,7 +106,7 @@ static bool tdx_hpa_array(const struct tdx_handoff *ho, u64 *hpa_array)
  * @spdm_mt: SPDM metadata pages, first chunk prepared, one root page long
  * @spdm_id: the module's ID for the session, written whatever the status
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status; TDX_SW_ERROR if @spdm_mt does not fit an
  * HPA_ARRAY_T.  On failure the module may own the pages of @spdm_mt.
  */
@@ -88,7 +124,7 @@ u64 tdh_spdm_create(u64 func_id, const struct tdx_handoff *spdm_mt, u64 *spdm_id
 	*spdm_id = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_spdm_delete() - TDH.SPDM.DELETE: delete an SPDM session object
@@ -98,7 +134,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host,tdx_spdm_ide_test");
  * @released: the released pages as an HPA_ARRAY_T, for
  *	      tdx_page_list_release_hpa_array()
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_spdm_delete(u64 spdm_id, const struct tdx_handoff *spdm_mt, u64 *released)
@@ -115,7 +151,7 @@ u64 tdh_spdm_delete(u64 spdm_id, const struct tdx_handoff *spdm_mt, u64 *release
 	*released = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_delete, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_delete, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_spdm_connect() - TDH.SPDM.CONNECT: one step of session setup
@@ -129,7 +165,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_delete, "tdx-host,tdx_spdm_ide_test");
  * TDX_SPDM_REQUEST asks the caller to send @request to the device and to
  * call again with its response in @response.
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status; TDX_SW_ERROR if @dev_info does not fit
  * an HPA_ARRAY_T.
  */
@@ -152,7 +188,7 @@ u64 tdh_spdm_connect(u64 spdm_id, struct page *config, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_connect, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_connect, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_spdm_disconnect() - TDH.SPDM.DISCONNECT: one step of session teardown
@@ -161,7 +197,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_connect, "tdx-host,tdx_spdm_ide_test");
  * @request: page the module writes the next request to
  * @req_len: length of the request in @request
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_spdm_disconnect(u64 spdm_id, struct page *response,
@@ -178,7 +214,7 @@ u64 tdh_spdm_disconnect(u64 spdm_id, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_disconnect, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_disconnect, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_spdm_mng() - TDH.SPDM.MNG: heartbeat, key update or dev-info update
@@ -191,7 +227,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_disconnect, "tdx-host,tdx_spdm_ide_test");
  * The ABI posting names only RCX and RDX; the message pages are taken in
  * R8 and R9 and the length returned in RCX as by TDH.SPDM.DISCONNECT.
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_spdm_mng(u64 spdm_id, u64 op, struct page *response,
@@ -209,7 +245,7 @@ u64 tdh_spdm_mng(u64 spdm_id, u64 op, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_mng, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_mng, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_ide_stream_create() - TDH.IDE.STREAM.CREATE: create an IDE stream
@@ -220,7 +256,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_mng, "tdx-host,tdx_spdm_ide_test");
  * @stream_id: the module's ID for the stream
  * @rp_ide_id: the IDE stream ID of the root port
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status; TDX_SW_ERROR if @stream_mt does not fit
  * an HPA_ARRAY_T.  On failure the module may own the pages of @stream_mt.
  */
@@ -249,14 +285,14 @@ u64 tdh_ide_stream_create(u64 stream_info, u64 spdm_id,
 	*rp_ide_id = args.rdx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_create, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_create, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_ide_stream_block() - TDH.IDE.STREAM.BLOCK: stop traffic on a stream
  * @spdm_id: the session of the stream
  * @stream_id: the ID from tdh_ide_stream_create()
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_ide_stream_block(u64 spdm_id, u64 stream_id)
@@ -268,7 +304,7 @@ u64 tdh_ide_stream_block(u64 spdm_id, u64 stream_id)
 
 	return tdx_spdm_ide_call(TDH_IDE_STREAM_BLOCK, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_ide_stream_delete() - TDH.IDE.STREAM.DELETE: delete a blocked stream
@@ -280,7 +316,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host,tdx_spdm_ide_test");
  * @released: the released pages as an HPA_ARRAY_T, for
  *	      tdx_page_list_release_hpa_array()
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_ide_stream_delete(u64 spdm_id, u64 stream_id,
@@ -299,7 +335,7 @@ u64 tdh_ide_stream_delete(u64 spdm_id, u64 stream_id,
 	*released = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_delete, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_delete, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdh_ide_stream_km() - TDH.IDE.STREAM.KM: one step of IDE key management
@@ -310,7 +346,7 @@ EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_delete, "tdx-host,tdx_spdm_ide_test");
  * @request: page the module writes the next request to
  * @req_len: length of the request in @request
  *
- * Context: Process context, may sleep.
+ * Context: Process context, tdx_spdm_ide_lock() held; may sleep.
  * Return: the TDX module status.
  */
 u64 tdh_ide_stream_km(u64 spdm_id, u64 stream_id, u64 op,
@@ -329,4 +365,4 @@ u64 tdh_ide_stream_km(u64 spdm_id, u64 stream_id, u64 op,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_km, "tdx-host,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_km, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the SPDM session and IDE stream SEAMCALL wrappers: the
- * registers each one passes in and reads out, the lock around every
- * SEAMCALL, and the pages that a DELETE gives back.
+ * registers each one passes in and reads out, the Extensions lock that
+ * every SEAMCALL needs held, and the pages that a DELETE gives back.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -76,6 +76,19 @@ static struct spdm_ide_rec *recording(struct kunit *test)
 	return rec;
 }
 
+/*
+ * A wrapper called as its callers must: with the Extensions lock held.
+ * Not a guard: the KUnit macros expand @call in typeof() too.
+ */
+#define locked(call) ({						\
+	u64 __status;						\
+								\
+	tdx_spdm_ide_lock();					\
+	__status = (call);					\
+	tdx_spdm_ide_unlock();					\
+	__status;						\
+})
+
 /* One call, to version 0 of @leaf, made with the lock held. */
 static void expect_one_call(struct kunit *test, struct spdm_ide_rec *rec, u64 leaf)
 {
@@ -138,7 +151,7 @@ static void spdm_create_passes_func_id_and_spdm_mt(struct kunit *test)
 	u64 spdm_id = 0;
 
 	rec->out.rcx = TEST_SPDM_ID;
-	KUNIT_EXPECT_EQ(test, tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, locked(tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id)), TDX_SUCCESS);
 	expect_one_call(test, rec, TDH_SPDM_CREATE);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_FUNC_ID);
 	KUNIT_EXPECT_EQ(test, rec->in.rdx, hpa_array(test, ho));
@@ -154,7 +167,7 @@ static void spdm_create_passes_one_page_as_singleton(struct kunit *test)
 	u64 spdm_id = 0;
 
 	rec->status = TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX;
-	KUNIT_EXPECT_EQ(test, tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id),
+	KUNIT_EXPECT_EQ(test, locked(tdh_spdm_create(TEST_FUNC_ID, ho, &spdm_id)),
 			TDX_OPERAND_BUSY | TDX_OPERAND_ID_RDX);
 	expect_one_call(test, rec, TDH_SPDM_CREATE);
 	KUNIT_EXPECT_EQ(test, rec->in.rdx, page_to_phys(ho->list->pages[0]));
@@ -171,7 +184,8 @@ static void spdm_connect_passes_pages_and_returns_length(struct kunit *test)
 
 	rec->status = TDX_SPDM_REQUEST;
 	rec->out.rcx = 0x44;
-	KUNIT_EXPECT_EQ(test, tdh_spdm_connect(TEST_SPDM_ID, config, resp, req, ho, &len),
+	KUNIT_EXPECT_EQ(test,
+			locked(tdh_spdm_connect(TEST_SPDM_ID, config, resp, req, ho, &len)),
 			TDX_SPDM_REQUEST);
 	expect_one_call(test, rec, TDH_SPDM_CONNECT);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
@@ -191,7 +205,7 @@ static void spdm_disconnect_passes_pages_and_returns_length(struct kunit *test)
 	u64 len = 0;
 
 	rec->out.rcx = 0x18;
-	KUNIT_EXPECT_EQ(test, tdh_spdm_disconnect(TEST_SPDM_ID, resp, req, &len),
+	KUNIT_EXPECT_EQ(test, locked(tdh_spdm_disconnect(TEST_SPDM_ID, resp, req, &len)),
 			TDX_SUCCESS);
 	expect_one_call(test, rec, TDH_SPDM_DISCONNECT);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
@@ -210,8 +224,8 @@ static void spdm_mng_passes_op_and_pages(struct kunit *test)
 
 	rec->status = TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH;
 	rec->out.rcx = 0x20;
-	KUNIT_EXPECT_EQ(test, tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_KEY_UPDATE, resp,
-					   req, &len),
+	KUNIT_EXPECT_EQ(test, locked(tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_KEY_UPDATE, resp,
+						  req, &len)),
 			TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH);
 	expect_one_call(test, rec, TDH_SPDM_MNG);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
@@ -236,8 +250,8 @@ static void ide_stream_create_passes_every_register(struct kunit *test)
 
 	rec->out.rcx = TEST_STREAM_ID;
 	rec->out.rdx = 7;
-	KUNIT_EXPECT_EQ(test, tdh_ide_stream_create(info, TEST_SPDM_ID, ho, &cfg,
-						    &stream_id, &rp_ide_id),
+	KUNIT_EXPECT_EQ(test, locked(tdh_ide_stream_create(info, TEST_SPDM_ID, ho, &cfg,
+							   &stream_id, &rp_ide_id)),
 			TDX_SUCCESS);
 	expect_one_call(test, rec, TDH_IDE_STREAM_CREATE);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, 0x108);
@@ -258,7 +272,7 @@ static void ide_stream_block_passes_ids(struct kunit *test)
 {
 	struct spdm_ide_rec *rec = recording(test);
 
-	KUNIT_EXPECT_EQ(test, tdh_ide_stream_block(TEST_SPDM_ID, TEST_STREAM_ID),
+	KUNIT_EXPECT_EQ(test, locked(tdh_ide_stream_block(TEST_SPDM_ID, TEST_STREAM_ID)),
 			TDX_SUCCESS);
 	expect_one_call(test, rec, TDH_IDE_STREAM_BLOCK);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
@@ -275,8 +289,8 @@ static void ide_stream_km_passes_op_and_pages(struct kunit *test)
 
 	rec->status = TDX_SPDM_REQUEST;
 	rec->out.rcx = 0x30;
-	KUNIT_EXPECT_EQ(test, tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID,
-						TDX_IDE_KM_REFRESH, resp, req, &len),
+	KUNIT_EXPECT_EQ(test, locked(tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID,
+						       TDX_IDE_KM_REFRESH, resp, req, &len)),
 			TDX_SPDM_REQUEST);
 	expect_one_call(test, rec, TDH_IDE_STREAM_KM);
 	KUNIT_EXPECT_EQ(test, rec->in.rcx, TEST_SPDM_ID);
@@ -376,15 +390,16 @@ static int delete_and_release(struct kunit *test, bool spdm, unsigned int nr,
 	fake->other_leaf = delete_leaf;
 
 	if (spdm) {
-		KUNIT_EXPECT_EQ(test, tdh_spdm_delete(TEST_SPDM_ID, ho, &released),
+		KUNIT_EXPECT_EQ(test, locked(tdh_spdm_delete(TEST_SPDM_ID, ho, &released)),
 				d->status ?: TDX_SUCCESS);
 		KUNIT_EXPECT_EQ(test, d->leaf, TDH_SPDM_DELETE);
 		KUNIT_EXPECT_EQ(test, d->in.rcx, TEST_SPDM_ID);
 		KUNIT_EXPECT_EQ(test, d->in.rdx, virt_to_phys(ho->root));
 		KUNIT_EXPECT_EQ(test, d->in.r8, 0);
 	} else {
-		KUNIT_EXPECT_EQ(test, tdh_ide_stream_delete(TEST_SPDM_ID, TEST_STREAM_ID, ho,
-							    &released), d->status ?: TDX_SUCCESS);
+		KUNIT_EXPECT_EQ(test, locked(tdh_ide_stream_delete(TEST_SPDM_ID, TEST_STREAM_ID,
+								   ho, &released)),
+				d->status ?: TDX_SUCCESS);
 		KUNIT_EXPECT_EQ(test, d->leaf, TDH_IDE_STREAM_DELETE);
 		KUNIT_EXPECT_EQ(test, d->in.rcx, TEST_SPDM_ID);
 		KUNIT_EXPECT_EQ(test, d->in.rdx, TEST_STREAM_ID);
@@ -506,7 +521,32 @@ static void delete_release_leaks_a_long_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d->nr_warns, 1);
 }
 
-/* Two callers at once: the module must never see them overlap. */
+/*
+ * A wrapper called without the lock refuses without a SEAMCALL: it could
+ * land in the middle of another caller's operation.  Each call warns
+ * (a suppressed warning does not use up WARN_ON_ONCE()).
+ */
+static void wrapper_without_lock_refuses_with_one_warning(struct kunit *test)
+{
+	struct spdm_ide_rec *rec = recording(test);
+	struct page *resp = test_page(test);
+	struct page *req = test_page(test);
+	u64 first, second, len = 0;
+
+	kunit_warning_suppress(test) {
+		first = tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_HEARTBEAT, resp, req, &len);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	kunit_warning_suppress(test) {
+		second = tdh_ide_stream_block(TEST_SPDM_ID, TEST_STREAM_ID);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ(test, first, TDX_SW_ERROR);
+	KUNIT_EXPECT_EQ(test, second, TDX_SW_ERROR);
+	KUNIT_EXPECT_EQ(test, rec->nr, 0);
+}
+
+/* Two callers at once, each with the lock: the module never sees them overlap. */
 struct serial_state {
 	struct kunit *test;
 	atomic_t inside;
@@ -541,10 +581,11 @@ static void serial_calls(struct page *page)
 
 	for (i = 0; i < SERIAL_CALLS; i++) {
 		if (i & 1)
-			tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID, TDX_IDE_KM_SETUP,
-					  page, page, &len);
+			locked(tdh_ide_stream_km(TEST_SPDM_ID, TEST_STREAM_ID,
+						 TDX_IDE_KM_SETUP, page, page, &len));
 		else
-			tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_HEARTBEAT, page, page, &len);
+			locked(tdh_spdm_mng(TEST_SPDM_ID, TDX_SPDM_MNG_HEARTBEAT, page,
+					    page, &len));
 	}
 }
 
@@ -599,6 +640,7 @@ static struct kunit_case tdx_spdm_ide_cases[] = {
 	KUNIT_CASE(delete_release_leaks_a_list_the_module_wrote_short),
 	KUNIT_CASE(delete_release_leaks_a_short_count),
 	KUNIT_CASE(delete_release_leaks_a_long_count),
+	KUNIT_CASE(wrapper_without_lock_refuses_with_one_warning),
 	KUNIT_CASE(concurrent_callers_are_serialized),
 	{}
 };

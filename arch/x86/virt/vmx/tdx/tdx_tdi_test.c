@@ -450,10 +450,9 @@ static void tdisp_exchange(struct kunit *test, struct tdi_env *env, u64 func, u8
 
 	KUNIT_ASSERT_EQ(test, tdh_devif_request(func, REQ(code), env->pg[PG_REQ], &out),
 			TDX_SUCCESS);
-	len = tdx_fake_tdisp_device(page_address(env->pg[PG_REQ]),
-				    FIELD_GET(TDX_DEVIF_REQ_OUT_LEN, out),
-				    page_address(env->pg[PG_RSP]), PAGE_SIZE, 0);
-	KUNIT_ASSERT_EQ(test, len, TDX_FAKE_TDISP_MSG_SIZE);
+	len = tdx_fake_tdisp_relay(env->pg[PG_REQ], FIELD_GET(TDX_DEVIF_REQ_OUT_LEN, out),
+				   env->pg[PG_RSP], 0);
+	KUNIT_ASSERT_EQ(test, len, TDX_FAKE_TDISP_OBJ_SIZE);
 	KUNIT_ASSERT_EQ(test, tdh_devif_response(func, env->pg[PG_RSP], false, NULL, &out),
 			TDX_SUCCESS);
 	rsp_code = FIELD_GET(TDX_DEVIF_RSP_OUT_CODE, out);
@@ -777,7 +776,7 @@ static void fake_refuses_raw_registers_with_the_module_status(struct kunit *test
 		tdx_fake_tdi_set_state(env->ft, TEST_FUNC, r->tdisp_state);
 	/* A response page that answers no request: the request echoed back */
 	rsp = page_address(env->pg[PG_RSP]);
-	memcpy(rsp, page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_MSG_SIZE);
+	memcpy(rsp, page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_OBJ_SIZE);
 
 	snapshot(env, before);
 	KUNIT_EXPECT_EQ(test, raw_call(env, r->leaf, r->version, &r->in, NULL), r->status);
@@ -1172,7 +1171,7 @@ static void wrapper_passes_the_fake_refusal_through(struct kunit *test)
 		tdx_fake_tdi_set_state(env->ft, TEST_FUNC, c->tdisp_state);
 	/* A response page that answers no request: the request echoed back */
 	rsp = page_address(env->pg[PG_RSP]);
-	memcpy(rsp, page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_MSG_SIZE);
+	memcpy(rsp, page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_OBJ_SIZE);
 	if (c->busy) {
 		env->ft->fail_nth = env->ft->nr_calls + 1;
 		env->ft->fail_status = c->status;
@@ -1234,10 +1233,9 @@ static void lifecycle_in_module_order_gives_every_page_back(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, REQ(TDX_TDISP_INTERFACE_STATE_REQ),
 						env->pg[PG_REQ], &out), TDX_SUCCESS);
 	want = FIELD_PREP(TDX_DEVIF_REQ_OUT_CODE, TDX_TDISP_INTERFACE_STATE_REQ) |
-	       FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, TDX_FAKE_TDISP_MSG_SIZE);
+	       FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, TDX_FAKE_TDISP_OBJ_SIZE);
 	KUNIT_EXPECT_EQ(test, out, want);
-	tdx_fake_tdisp_device(page_address(env->pg[PG_REQ]), TDX_FAKE_TDISP_MSG_SIZE,
-			      page_address(env->pg[PG_RSP]), PAGE_SIZE, 0);
+	tdx_fake_tdisp_relay(env->pg[PG_REQ], TDX_FAKE_TDISP_OBJ_SIZE, env->pg[PG_RSP], 0);
 	KUNIT_EXPECT_EQ(test, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], false,
 						 env->pg[PG_OUT], &out), TDX_SUCCESS);
 	want = FIELD_PREP(TDX_DEVIF_RSP_OUT_CODE, TDX_TDISP_INTERFACE_STATE_RSP) |
@@ -1330,11 +1328,9 @@ static void tdisp_error_is_reported_and_clears_the_request(struct kunit *test)
 	setup(test, env, S_MT | S_CREATED);
 	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, REQ(TDX_TDISP_LOCK_INTERFACE_REQ),
 						env->pg[PG_REQ], &out), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, tdx_fake_tdisp_device(page_address(env->pg[PG_REQ]),
-						    TDX_FAKE_TDISP_MSG_SIZE,
-						    page_address(env->pg[PG_RSP]), PAGE_SIZE,
-						    0x0102),
-			TDX_FAKE_TDISP_MSG_SIZE);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdisp_relay(env->pg[PG_REQ], TDX_FAKE_TDISP_OBJ_SIZE,
+						   env->pg[PG_RSP], 0x0102),
+			TDX_FAKE_TDISP_OBJ_SIZE);
 	KUNIT_EXPECT_EQ(test, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], false, NULL, &out),
 			TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, out, FIELD_PREP_CONST(TDX_DEVIF_RSP_OUT_CODE, TDX_TDISP_ERROR) |
