@@ -358,6 +358,26 @@ static struct kvm *test_kvm(void)
 	return (struct kvm *)&kvm;
 }
 
+/* Selective IDE streams enabled at the device, with the Stream ID of each */
+static unsigned int ep_streams_enabled(struct pci_dev *pdev, u8 *stream_id)
+{
+	unsigned int i, nr = 0;
+	u32 ctl;
+	int pos;
+
+	for (i = 0; i < pdev->nr_sel_ide; i++) {
+		pos = pdev->ide_cap + PCI_IDE_LINK_STREAM_0 +
+		      pdev->nr_link_ide * PCI_IDE_LINK_BLOCK_SIZE +
+		      i * PCI_IDE_SEL_BLOCK_SIZE(pdev->nr_ide_mem);
+		pci_read_config_dword(pdev, pos + PCI_IDE_SEL_CTL, &ctl);
+		if (!(ctl & PCI_IDE_SEL_CTL_EN))
+			continue;
+		nr++;
+		*stream_id = FIELD_GET(PCI_IDE_SEL_CTL_ID, ctl);
+	}
+	return nr;
+}
+
 /* The device's side of every selective IDE stream: off, no settings */
 static void expect_ep_ide_idle(struct kunit *test, struct pci_dev *pdev)
 {
@@ -494,6 +514,7 @@ static void connect_and_disconnect_in_the_modules_order(struct kunit *test)
 	unsigned int from, nr, calls, wbinvd;
 	struct tdx_fake_spdm_stream *st;
 	struct pci_dev *pdev;
+	u8 stream_id = 0;
 	u32 *want;
 
 	want = kunit_kcalloc(test, MAX_LOG, sizeof(*want), GFP_KERNEL);
@@ -522,6 +543,9 @@ static void connect_and_disconnect_in_the_modules_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->rid_base, pci_dev_id(pdev));
 	KUNIT_EXPECT_TRUE(test, tdx_fake_spdm_device_keyed(e->fs, pci_dev_id(pdev),
 							   st->stream_id));
+	/* The device's side enabled, with the module's stream ID */
+	KUNIT_EXPECT_EQ(test, ep_streams_enabled(pdev, &stream_id), 1);
+	KUNIT_EXPECT_EQ(test, stream_id, st->stream_id);
 	/* The core registered the stream the module chose */
 	KUNIT_EXPECT_TRUE(test, ida_exists(&pci_find_host_bridge(pdev->bus)->ide_stream_ids_ida,
 					   st->stream_id));
