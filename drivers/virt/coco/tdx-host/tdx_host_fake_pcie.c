@@ -66,7 +66,7 @@ enum fake_fn {
  * struct fake_pcie_state - The registers and mailbox behind a fake_pcie
  * @fp: what the test sees
  * @params: what the topology has
- * @sysdata: x86 host bridge data, domain 0
+ * @sysdata: x86 host bridge data, domain 0 unless the test asks
  * @busn: the bus numbers of the root bus and the Root Port's secondary bus
  * @window: the memory window of the host bridge
  * @busnr: the root bus number, see fake_pcie_pick_bus()
@@ -701,6 +701,8 @@ struct fake_pcie *fake_pcie_add(struct kunit *test, const struct fake_pcie_param
 	st->fp.state = st;
 	st->params = *params;
 	st->sysdata.node = NUMA_NO_NODE;
+	/* The bus numbers picked in domain 0 are free in any other. */
+	st->sysdata.domain = params->domain;
 	raw_spin_lock_init(&st->lock);
 	INIT_WORK(&st->work, fake_doe_work);
 	st->window = DEFINE_RES_MEM_NAMED(FAKE_WINDOW, FAKE_WINDOW_SZ, "fake TDISP window");

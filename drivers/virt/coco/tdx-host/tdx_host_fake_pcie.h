@@ -58,6 +58,8 @@ enum fake_pcie_doe_fault {
  * @ep_streams: selective IDE streams of function 0, 0 for
  *		FAKE_PCIE_IDE_STREAMS; at most FAKE_PCIE_IDE_MAX_STREAMS
  * @rp_streams: the same for the Root Port
+ * @domain: PCI domain (segment) of the root bus, 0 unless a test needs
+ *	    one that tdx-host cannot address
  * @doe_respond: answers a CMA or secured SPDM request of @req_len bytes
  *		 to function 0 @pdev with up to @rsp_size bytes in @rsp:
  *		 payloads without the DOE header.  Returns the length of
@@ -80,6 +82,7 @@ struct fake_pcie_params {
 	bool no_rp_ide;
 	u8 ep_streams;
 	u8 rp_streams;
+	u16 domain;
 	int (*doe_respond)(void *priv, struct pci_dev *pdev, u8 type,
 			   const void *req, size_t req_len, void *rsp,
 			   size_t rsp_size);

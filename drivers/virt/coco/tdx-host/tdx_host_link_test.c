@@ -810,6 +810,7 @@ enum bad_connect {
 	NO_RP_IDE,
 	NO_IOMMU,
 	NO_STREAMS,
+	NO_SEGMENT,
 };
 
 struct bad_connect_case {
@@ -826,6 +827,7 @@ static const struct bad_connect_case bad_connects[] = {
 	{ NO_RP_IDE, -EOPNOTSUPP, false, "no IDE at the root port" },
 	{ NO_IOMMU, -ENODEV, false, "VT-d unit not set up" },
 	{ NO_STREAMS, -ENOSPC, true, "no IDE stream left at the host bridge" },
+	{ NO_SEGMENT, -ERANGE, false, "segment beyond FUNCTION_ID" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(bad_connect, bad_connects, desc);
@@ -849,6 +851,9 @@ static void bad_connect_is_refused_with_nothing_left(struct kunit *test)
 		break;
 	case NO_RP_IDE:
 		p.no_rp_ide = true;
+		break;
+	case NO_SEGMENT:
+		p.domain = 0x100;
 		break;
 	default:
 		break;
@@ -950,14 +955,16 @@ static void refused_delete_leaks_with_a_warning(struct kunit *test)
 }
 
 /*
- * The whole path of one TDI: connect through sysfs, bind and unbind
- * through the core, bind again, and a disconnect that finds the TDI bound
- * and has the core unbind it first.
+ * The whole path of one TDI: connect through sysfs, bind, a guest
+ * request and unbind through the core, bind again, and a disconnect
+ * that finds the TDI bound and has the core unbind it first.
  */
 static void bind_and_disconnect_through_the_core(struct kunit *test)
 {
+	u8 req = TDX_TDISP_INTERFACE_STATE_REQ, rsp[TDX_FAKE_TDISP_MSG_SIZE] = {};
 	struct link_env *e = test->priv;
 	struct pci_dev *pdev;
+	u64 code = 0;
 	char buf[32];
 
 	start(test, 1);
@@ -971,6 +978,13 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 			TDX_TDISP_CONFIG_LOCKED);
 	KUNIT_EXPECT_GT(test, tsm_read(e, pdev, "bound", buf, sizeof(buf)), 0);
 	KUNIT_EXPECT_STREQ(test, strim(buf), tsm_name(e));
+
+	/* A guest request of the TD, through the same relay as connect's */
+	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(pdev, PCI_TSM_REQ_INFO, KERNEL_SOCKPTR(&req), 1,
+						KERNEL_SOCKPTR(rsp), sizeof(rsp), &code), 0);
+	KUNIT_EXPECT_EQ(test, rsp[TDX_FAKE_TDISP_MSG_CODE], TDX_TDISP_INTERFACE_STATE_RSP);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(TDX_DEVIF_RSP_OUT_TDI_STATE, code),
+			TDX_TDISP_CONFIG_LOCKED);
 
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(e->ft, pci_dev_id(pdev)));

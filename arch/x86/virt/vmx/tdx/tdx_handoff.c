@@ -85,7 +85,7 @@ int tdx_handoff_init(struct tdx_handoff *ho, const struct tdx_page_list *list)
 	return 0;
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_init,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
+			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdx_handoff_fini() - Free the root page of a hand-off
@@ -104,7 +104,7 @@ void tdx_handoff_fini(struct tdx_handoff *ho)
 	ho->nr_entries = 0;
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_fini,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
+			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdx_handoff_next_chunk() - Move to the next chunk of the page list
@@ -142,7 +142,7 @@ unsigned int tdx_handoff_next_chunk(struct tdx_handoff *ho)
 	return ho->nr_entries;
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_next_chunk,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
+			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /**
  * tdx_handoff_clear_root() - Prepare the root page for a released list

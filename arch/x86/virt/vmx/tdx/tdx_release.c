@@ -210,7 +210,7 @@ int tdx_page_list_release_hpa_array(struct tdx_page_list *list,
 	return tdx_page_list_release(list, op, status, entries, nr);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release_hpa_array,
-			  "tdx-host,tdx_release_test,tdx_spdm_ide_test");
+			  "tdx-host,tdx_release_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
 
 /* Write back and free the pages of a split queue block. */
 static void tdx_iommu_mt_release_block(struct page *block, unsigned int order,
