@@ -358,18 +358,22 @@ static struct kvm *test_kvm(void)
 	return (struct kvm *)&kvm;
 }
 
+/* Config offset of selective stream block @i, as drivers/pci/ide.c lays it out */
+static int ep_sel_pos(struct pci_dev *pdev, unsigned int i)
+{
+	return pdev->ide_cap + PCI_IDE_LINK_STREAM_0 +
+	       pdev->nr_link_ide * PCI_IDE_LINK_BLOCK_SIZE +
+	       i * PCI_IDE_SEL_BLOCK_SIZE(pdev->nr_ide_mem);
+}
+
 /* Selective IDE streams enabled at the device, with the Stream ID of each */
 static unsigned int ep_streams_enabled(struct pci_dev *pdev, u8 *stream_id)
 {
 	unsigned int i, nr = 0;
 	u32 ctl;
-	int pos;
 
 	for (i = 0; i < pdev->nr_sel_ide; i++) {
-		pos = pdev->ide_cap + PCI_IDE_LINK_STREAM_0 +
-		      pdev->nr_link_ide * PCI_IDE_LINK_BLOCK_SIZE +
-		      i * PCI_IDE_SEL_BLOCK_SIZE(pdev->nr_ide_mem);
-		pci_read_config_dword(pdev, pos + PCI_IDE_SEL_CTL, &ctl);
+		pci_read_config_dword(pdev, ep_sel_pos(pdev, i) + PCI_IDE_SEL_CTL, &ctl);
 		if (!(ctl & PCI_IDE_SEL_CTL_EN))
 			continue;
 		nr++;
@@ -386,9 +390,7 @@ static void expect_ep_ide_idle(struct kunit *test, struct pci_dev *pdev)
 	int pos;
 
 	for (i = 0; i < pdev->nr_sel_ide; i++) {
-		pos = pdev->ide_cap + PCI_IDE_LINK_STREAM_0 +
-		      pdev->nr_link_ide * PCI_IDE_LINK_BLOCK_SIZE +
-		      i * PCI_IDE_SEL_BLOCK_SIZE(pdev->nr_ide_mem);
+		pos = ep_sel_pos(pdev, i);
 		pci_read_config_dword(pdev, pos + PCI_IDE_SEL_CTL, &ctl);
 		pci_read_config_dword(pdev, pos + PCI_IDE_SEL_RID_2, &rid2);
 		KUNIT_EXPECT_FALSE_MSG(test, ctl & PCI_IDE_SEL_CTL_EN, "stream %u", i);
@@ -425,6 +427,18 @@ static void expect_all_released(struct kunit *test, struct link_env *e)
 	KUNIT_EXPECT_FALSE_MSG(test, !e->warned_before && test_taint(TAINT_WARN),
 			       "a WARN fired");
 	KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "lockdep reported a problem");
+}
+
+/* IDE Address Association Register 1 for @rp's prefetchable window */
+static u64 pref_assoc1(struct pci_dev *rp)
+{
+	struct resource *pref = pci_resource_n(rp, PCI_BRIDGE_PREF_MEM_WINDOW);
+	struct pci_bus_region r;
+
+	pcibios_resource_to_bus(rp->bus, &r, pref);
+	return PCI_IDE_SEL_ADDR_1_VALID |
+	       FIELD_PREP(PCI_IDE_SEL_ADDR_1_BASE_LOW, (u32)r.start >> 20) |
+	       FIELD_PREP(PCI_IDE_SEL_ADDR_1_LIMIT_LOW, (u32)r.end >> 20);
 }
 
 /* Extension SEAMCALLs and device messages of one connect, in order */
@@ -543,6 +557,11 @@ static void connect_and_disconnect_in_the_modules_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->rid_base, pci_dev_id(pdev));
 	KUNIT_EXPECT_TRUE(test, tdx_fake_spdm_device_keyed(e->fs, pci_dev_id(pdev),
 							   st->stream_id));
+	/*
+	 * The module got one address association block, the root port's
+	 * prefetchable window, the one the module can take of two.
+	 */
+	KUNIT_EXPECT_EQ(test, st->addr_assoc[0], pref_assoc1(e->fp->rp));
 	/* The device's side enabled, with the module's stream ID */
 	KUNIT_EXPECT_EQ(test, ep_streams_enabled(pdev, &stream_id), 1);
 	KUNIT_EXPECT_EQ(test, stream_id, st->stream_id);
