@@ -21,8 +21,10 @@
 # steps, modules, w1, sparse and off build in a second work tree,
 # build/steps-src, with the output in build/steps, one after the other, so
 # that each rebuilds only what differs from the one before.
-# Configs: x86_64_defconfig + harness/configs/platform.config + the
-# series' fragment (harness/configs/tdx-connect.config).
+# Configs: Kconfig's defaults + harness/configs/build.config +
+# harness/configs/platform.config + the series' fragment
+# (harness/configs/tdx-connect.config); "fragment" alone starts from
+# x86_64_defconfig, as a distribution config would.
 . "$(dirname "$0")/lib.sh"
 
 SRC2=$BUILD/steps-src
@@ -53,15 +55,15 @@ checkout2() {
 	fi
 }
 
-# seed_config SRC O [off]: x86_64_defconfig plus the fragments, kept as
+# seed_config SRC O [off]: the fragments on Kconfig's defaults, kept as
 # text in O/seed.config so that each step can start from it again (a
 # symbol that a step has not added yet is dropped by olddefconfig).
 seed_config() {
-	local src=$1 o=$2
+	local o=$2
 	mkdir -p "$o"
-	kmake "$src" "$o" x86_64_defconfig >/dev/null || die "make x86_64_defconfig failed"
 	{
-		cat "$o/.config" "$HARNESS/configs/platform.config" "$HARNESS/configs/tdx-connect.config"
+		cat "$HARNESS/configs/build.config" "$HARNESS/configs/platform.config" \
+			"$HARNESS/configs/tdx-connect.config"
 		[ "${3:-}" = off ] && series_symbols | sed 's/.*/# CONFIG_& is not set/'
 	} | merge_fragments >"$o/seed.config"
 }
