@@ -10,18 +10,18 @@
 
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 
+#include <asm/tdx_fake_module.h>
 #include <asm/tdx_tdi.h>
 
 struct kunit;
 struct page;
-struct tdx_fake_module;
 
-#define TDX_FAKE_TDI_MAX_DEVIFS		4
-#define TDX_FAKE_TDI_MAX_MT_PAGES	8
-#define TDX_FAKE_TDI_MAX_MMIO		32
-#define TDX_FAKE_TDI_MAX_DMAR		16
 #define TDX_FAKE_TDI_LOG_MAX		128
+/* The most requests an IOMMU's trusted invalidation queue holds */
+#define TDX_FAKE_TDI_IQ_MAX		16
 
 /*
  * Log entries below this are leaf numbers; tests log their own events
@@ -48,19 +48,33 @@ struct tdx_fake_module;
 #define TDX_FAKE_TDISP_DOE_HDR		8
 #define TDX_FAKE_TDISP_OBJ_SIZE		(TDX_FAKE_TDISP_DOE_HDR + TDX_FAKE_TDISP_MSG_SIZE)
 
+/* The tables tdx_fake_tdi_nr_pages() counts the pages of */
+enum tdx_fake_tdi_table {
+	TDX_FAKE_TDI_DEVIFMT,
+	TDX_FAKE_TDI_MMIOMT,
+	TDX_FAKE_TDI_DMAR,
+	TDX_FAKE_TDI_NR_TABLES,
+};
+
+/* Levels of pages per table: DEVIFMT 0-3, MMIOMT 0-4, DMAR 1-3 */
+#define TDX_FAKE_TDI_NR_LEVELS		5
+
 /**
  * struct tdx_fake_devif - one TDI as the fake module sees it
- * @func_id: its FUNCTION_ID; the slot is free while @mt_page is 0
- * @mt_page: its metadata page (TDH.DEVIFMT.ADD)
- * @created: TDH.DEVIF.CREATE succeeded and no TDH.DEVIF.REMOVE since
+ * @func_id: its FUNCTION_ID
+ * @mt_page: the level-0 DEVIFMT page that holds its entry
+ * @created: TDH.DEVIF.CREATE succeeded and no TDH.DEVIF.REMOVE since;
+ *	     always true while tdx_fake_tdi_find() returns the TDI
  * @devif_id: the DEVIF_ID it was created with
  * @vm_handle: the TD that owns it
- * @devifcs: its control structure page
+ * @devifcs: its control structure page, the level-0 DEVIFMT entry
  * @td_buf: its TD message buffer page
  * @vmm_buf: its host message buffer page
  * @tdisp_state: TDX_TDISP_CONFIG_UNLOCKED and so on
  * @pending: the code of the outstanding TDISP request, 0 for none
  * @nr_mmio_mapped: its MMIO pages mapped with TDH.MMIO.MAP
+ * @dma_mapped: the TD accepted a PASIDTE of its RID that is not removed
+ *		(the module keeps this flag in the control structure)
  */
 struct tdx_fake_devif {
 	u32 func_id;
@@ -74,50 +88,118 @@ struct tdx_fake_devif {
 	u8 tdisp_state;
 	u8 pending;
 	unsigned int nr_mmio_mapped;
+	bool dma_mapped;
 };
 
 /**
- * struct tdx_fake_mmio - a 4 KiB MMIO page given to a TDI (TDH.MMIOMT.SET)
- * @pa: its host physical address, 0 for a free slot
- * @func_id: the TDI it was given to
- * @mapped: TDH.MMIO.MAP mapped it
- * @blocked: TDH.MMIO.BLOCK blocked that mapping
+ * struct tdx_fake_mmio - a 4 KiB MMIO page mapped into a TD (TDH.MMIO.MAP)
+ * @pa: its host physical address
+ * @func_id: the TDI its MMIOMT DATA entry gives it to
+ * @blocked: TDH.MMIO.BLOCK blocked the mapping
  * @gpa_info: the guest page it is mapped at
  * @vm_handle: the TD it is mapped into
  */
 struct tdx_fake_mmio {
 	u64 pa;
 	u32 func_id;
-	bool mapped;
 	bool blocked;
 	u64 gpa_info;
 	u64 vm_handle;
 };
 
 /**
- * struct tdx_fake_dmar - a trusted DMA remapping entry (TDH.DMAR.ADD)
- * @idx: its DMAR_IDX, 0 for a free slot (no IOMMU has ID 0 in the fake)
- * @blocked: TDH.DMAR.BLOCK blocked it
- * @tdi: added while a TDI of its RID existed: it is that TDI's mapped DMA
- *	 (the module keeps that flag in the TDI's control structure)
- * @entry: its contents
+ * struct tdx_fake_dmar - a trusted DMA remapping entry that is not FREE
+ * @level: TDX_DMAR_LEVEL_*
+ * @rid: the RID of its index
+ * @pasid: the PASID of its index
+ * @map: TDX_DMAR_MAP_*; FREE only while an interrupted CTE ADD is pending
+ * @inv: TDX_DMAR_INV_*
+ * @pd_cnt: PASID directory pages an interrupted CTE ADD or REMOVE has done
+ * @removing: a CTE REMOVE was interrupted
+ * @accepted: a PASIDTE the TD accepted
+ * @entry: its contents, as added (and as the TD's accept completed them)
  */
 struct tdx_fake_dmar {
-	u64 idx;
-	bool blocked;
-	bool tdi;
+	u8 level;
+	u16 rid;
+	u32 pasid;
+	u8 map;
+	u8 inv;
+	u8 pd_cnt;
+	bool removing;
+	bool accepted;
 	struct tdx_dmar_entry entry;
+};
+
+/**
+ * struct tdx_fake_iq_req - a request in an IOMMU's invalidation queue
+ * @entry: the entry it invalidates
+ * @status_pa: where the wait descriptor writes its status, if @sw
+ * @status_data: what it writes
+ * @sw: the wait descriptor has SW set
+ * @due: jiffies at which the fake hardware completes it
+ */
+struct tdx_fake_iq_req {
+	struct tdx_fake_dmar *entry;
+	u64 status_pa;
+	u32 status_data;
+	bool sw;
+	unsigned long due;
+};
+
+/**
+ * struct tdx_fake_iq - the trusted invalidation queue of one IOMMU
+ * @reqs: the ring of requests
+ * @tail: requests queued (TDH.IQ.INV.REQUEST), ever
+ * @hw_head: requests the fake hardware completed, ever
+ * @sw_head: requests TDH.IQ.INV.PROCESS accounted for, ever
+ */
+struct tdx_fake_iq {
+	struct tdx_fake_iq_req reqs[TDX_FAKE_TDI_IQ_MAX];
+	unsigned int tail;
+	unsigned int hw_head;
+	unsigned int sw_head;
 };
 
 /**
  * struct tdx_fake_tdi - state of the fake TDI lifecycle leaves
  * @fake: the fake module they are plugged into
- * @lock: serializes the leaves, as the module's locks do
- * @devifs: TDIs with metadata
- * @mt_pages: MMIOMT level-1 pages, by 2 MiB region (@mt_region)
- * @mt_region: the region of each of @mt_pages
- * @mmio: MMIO pages given to TDIs
- * @dmar: DMA remapping entries
+ * @test: the test it belongs to
+ * @lock: serializes the leaves and the fake IOMMU hardware, as the
+ *	  module's locks do
+ * @devifmt: DEVIFMT entries of levels 1 to 4 (index level - 1), by
+ *	     FUNCTION_ID >> TDX_DEVIFMT_LEVEL_SHIFT(level): the PA of the page
+ *	     of level - 1 they point to
+ * @devifs: TDIs (level-0 entries), by FUNCTION_ID: struct tdx_fake_devif
+ * @mmiomt_pages: MMIOMT pages of levels 0 to 4, by PA >> (the page's
+ *	     TDX_MMIOMT_IDX_SHIFT + 7): their PA; each is a node of a QNODE
+ * @mmiomt_data: MMIOMT DATA entries of levels 0 to 2, by
+ *	     PA >> TDX_MMIOMT_IDX_SHIFT(level): xa_mk_value(FUNCTION_ID |
+ *	     mapped << 32)
+ * @mmio_maps: MMIO mappings, by GPA page number: struct tdx_fake_mmio
+ * @dmar: per fake IOMMU and DMAR level, entries that are not FREE, by
+ *	  RID >> 7 (RTE), RID (CTE), RID << 14 | PDE index (PDE) and
+ *	  RID << 20 | PASID (PASIDTE): struct tdx_fake_dmar
+ * @iq: the invalidation queue of each fake IOMMU
+ * @iq_work: the fake IOMMU hardware that completes queued requests
+ * @iq_work_armed: @iq_work is cancelled when the test ends
+ * @nr_pages: pages the fake holds, per enum tdx_fake_tdi_table and
+ *	      level: DEVIFMT by the page's level (0 to 3), MMIOMT by the
+ *	      page's level (0 to 4), DMAR by the level of the entry that
+ *	      took them (RTE 3: a context table, CTE 2: PASID directory
+ *	      pages, PDE 1: a PASID table)
+ * @iq_delay_us: knob: the fake hardware completes a request this long
+ *		 after it is queued (1000 at install)
+ * @iq_stall: knob: the fake hardware completes nothing
+ * @iq_size: knob: requests a queue holds (8 at install, at most
+ *	     TDX_FAKE_TDI_IQ_MAX); TDX_IOMMU_IQ_QUEUE_FULL beyond
+ * @interrupt_nth: knob: the n-th (1-based) resumable call (TDH.DMAR.ADD or
+ *		   REMOVE of a CTE, TDH.IQ.INV.PROCESS) returns
+ *		   TDX_INTERRUPTED_RESUMABLE once, with its progress kept
+ * @nr_resumable: resumable calls so far
+ * @busy_nth: knob: the n-th (1-based) call of these leaves returns
+ *	      TDX_OPERAND_BUSY with the RCX operand ID and no side effect,
+ *	      as when another caller holds its entry
  * @fail_nth: 1-based number of the call of these leaves to fail, 0 for none
  * @fail_status: status that call returns, without any side effect
  * @nr_calls: calls of these leaves (of any leaf the fake module passes on)
@@ -127,12 +209,25 @@ struct tdx_fake_dmar {
  */
 struct tdx_fake_tdi {
 	struct tdx_fake_module *fake;
-	struct mutex lock;	/* serializes the leaves */
-	struct tdx_fake_devif devifs[TDX_FAKE_TDI_MAX_DEVIFS];
-	u64 mt_pages[TDX_FAKE_TDI_MAX_MT_PAGES];
-	u64 mt_region[TDX_FAKE_TDI_MAX_MT_PAGES];
-	struct tdx_fake_mmio mmio[TDX_FAKE_TDI_MAX_MMIO];
-	struct tdx_fake_dmar dmar[TDX_FAKE_TDI_MAX_DMAR];
+	struct kunit *test;
+	struct mutex lock;	/* serializes the leaves and the fake IOMMUs */
+	struct xarray devifmt[TDX_DEVIFMT_LEVEL_ROOT];
+	struct xarray devifs;
+	struct xarray mmiomt_pages[TDX_MMIOMT_LEVEL_ROOT];
+	struct xarray mmiomt_data[TDX_MMIOMT_LEVEL_1G + 1];
+	struct xarray mmio_maps;
+	struct xarray dmar[TDX_FAKE_MAX_IOMMUS][TDX_DMAR_LEVEL_RTE + 1];
+	struct tdx_fake_iq iq[TDX_FAKE_MAX_IOMMUS];
+	struct delayed_work iq_work;
+	bool iq_work_armed;
+	unsigned long nr_pages[TDX_FAKE_TDI_NR_TABLES][TDX_FAKE_TDI_NR_LEVELS];
+
+	unsigned int iq_delay_us;
+	bool iq_stall;
+	unsigned int iq_size;
+	unsigned int interrupt_nth;
+	unsigned int nr_resumable;
+	unsigned int busy_nth;
 	unsigned int fail_nth;
 	u64 fail_status;
 	unsigned int nr_calls;
@@ -146,6 +241,10 @@ void tdx_fake_tdi_log(struct tdx_fake_tdi *ft, u16 event);
 struct tdx_fake_devif *tdx_fake_tdi_find(struct tdx_fake_tdi *ft, u32 func_id);
 unsigned int tdx_fake_tdi_nr_dma(struct tdx_fake_tdi *ft, u32 func_id);
 unsigned int tdx_fake_tdi_nr_mmio(struct tdx_fake_tdi *ft, u32 func_id);
+unsigned long tdx_fake_tdi_nr_pages(struct tdx_fake_tdi *ft, enum tdx_fake_tdi_table table,
+				    unsigned int level);
+u64 tdx_fake_tdi_accept_dma(struct tdx_fake_tdi *ft, u64 pasidte_idx);
+u64 tdx_fake_tdi_digest(struct tdx_fake_tdi *ft);
 void tdx_fake_tdi_set_state(struct tdx_fake_tdi *ft, u32 func_id, u8 state);
 size_t tdx_fake_tdisp_device(const void *req, size_t req_len, void *rsp,
 			     size_t rsp_size, u32 error);

@@ -608,6 +608,7 @@ int tdx_host_link_connect(struct tdx_host_link *link, struct pci_dev *pdev,
 		goto err_spdm;
 
 	link->iommu_id = iommu_id;
+	link->tables = cfg->tables;
 	link->rid_base = link->ide->partner[PCI_IDE_RP].rid_start;
 	link->rid_limit = link->ide->partner[PCI_IDE_RP].rid_end;
 	link->dsm = pdev;

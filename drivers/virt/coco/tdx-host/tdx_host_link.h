@@ -18,6 +18,7 @@ struct page;
 struct pci_dev;
 struct pci_ide;
 struct tdx_host_iommus;
+struct tdx_host_tables;
 struct tdx_page_list;
 
 /**
@@ -26,9 +27,12 @@ struct tdx_page_list;
  * @spdm_mt_pages: spdm_mt_page_count of the TDX module
  * @ide_mt_pages: ide_mt_page_count of the TDX module
  * @dev_info_pages: spdm_max_dev_info_pages of the TDX module
+ * @tables: the pages tdx-host added to the module's metadata trees, which
+ *	    the TDIs of every link share
  */
 struct tdx_host_link_cfg {
 	const struct tdx_host_iommus *iommus;
+	struct tdx_host_tables *tables;
 	unsigned int spdm_mt_pages;
 	unsigned int ide_mt_pages;
 	unsigned int dev_info_pages;
@@ -43,6 +47,7 @@ struct tdx_host_link_cfg {
  * @rid_base: first Requester ID the IDE stream carries
  * @rid_limit: last Requester ID the IDE stream carries
  * @relay: carries the module's messages to @dsm and back
+ * @tables: the module's metadata trees the link's TDIs go in
  * @func_id: the FUNCTION_ID of @dsm for TDH.SPDM.CREATE
  * @req: the page the module writes requests for the device to
  * @rsp: the page the device's responses go to
@@ -67,6 +72,7 @@ struct tdx_host_link {
 	u16 rid_base;
 	u16 rid_limit;
 	struct tdx_host_relay relay;
+	struct tdx_host_tables *tables;
 
 	u64 func_id;
 	struct page *req;

@@ -14,6 +14,7 @@
 #include <linux/pci.h>
 #include <linux/pci-tsm.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/sockptr.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -27,8 +28,11 @@
 #include <asm/tdx_release.h>
 #include <asm/tdx_tdi.h>
 
+
+#include "tdx_host_dmar.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
+#include "tdx_host_tables.h"
 #include "tdx_host_tdi.h"
 
 /**
@@ -43,49 +47,55 @@
  *
  * Bind:
  *
- *  1. &pci_tdi_host_ops.dma_setup: trusted DMA for the TDI.
- *  2. TDI metadata: TDH.DEVIFMT.ADD of the metadata page of the function.
+ *  1. &pci_tdi_host_ops.dma_setup: the host side of the TDI's DMA.
+ *  2. TDI metadata: the DEVIFMT levels above the TDI (tdx_host_tables.c),
+ *     added by the first TDI that needs each and shared with the others.
  *  3. TDI ownership: TDH.DEVIF.CREATE assigns the TDI to the TD named by
  *     &pci_tdi_host.vm_handle, with its control structure and message
  *     buffer pages.
- *  4. MMIO ownership: for every memory BAR of the function, TDH.MMIOMT.ADD
- *     of one metadata page per 2 MiB region and TDH.MMIOMT.SET of every
- *     4 KiB page to the TDI.
- *  5. TDISP LOCK: TDH.DEVIF.REQUEST of LOCK_INTERFACE, the secured message
+ *  4. Trusted DMA: the TDI's entries in the module's DMA remapping tables
+ *     (tdx_host_dmar.c), which the TD then accepts.
+ *  5. MMIO ownership: the MMIOMT levels of every 512 KiB region with MMIO
+ *     of the function, shared like the DEVIFMT levels, and TDH.MMIOMT.SET
+ *     of each of its 4 KiB pages to the TDI.
+ *  6. TDISP LOCK: TDH.DEVIF.REQUEST of LOCK_INTERFACE, the secured message
  *     exchanged with the device over DOE, TDH.DEVIF.RESPONSE.
  *
  * A failure at any step undoes the steps before it in exact reverse.
  *
- * Unbind, which cannot fail:
+ * Unbind, which cannot fail, is the exact reverse, with the KVM side first:
  *
  *  1. TDISP STOP: STOP_INTERFACE, exchanged as LOCK was.
  *  2. &pci_tdi_host_ops.mmio_unmap: private MMIO out of the TD's S-EPT.
- *  3. &pci_tdi_host_ops.dma_cleanup: trusted DMA and device context.
- *  4. TDH.DEVIF.REMOVE takes the TDI back, TDH.DEVIFMT.REMOVE its metadata.
- *  5. MMIO ownership back: TDH.MMIOMT.SET to free, TDH.MMIOMT.REMOVE of
- *     the metadata pages; then &pci_tdi_host_ops.mmio_share.
+ *  3. MMIO ownership back: TDH.MMIOMT.SET of every page to free, then the
+ *     MMIOMT levels no other region needs.
+ *  4. Trusted DMA: every entry blocked, invalidated and removed.
+ *  5. TDH.DEVIF.REMOVE takes the TDI back, then the DEVIFMT levels no
+ *     other TDI needs.
+ *  6. &pci_tdi_host_ops.dma_cleanup, then &pci_tdi_host_ops.mmio_share.
  *
- * The module refuses step 4 while the TDI is not stopped, while its MMIO
- * is mapped and while trusted DMA to it is mapped.  Pages the module gives
- * back are freed only after release validation (asm/tdx_release.h); pages
- * it does not give back are leaked with one warning naming the refused
- * leaf, and the unbind goes on: the TDI is freed and the device ends
- * unbound whatever the module says.
+ * The module refuses step 5 while the TDI is neither stopped nor its IDE
+ * stream blocked, while its MMIO is mapped and while DMA it accepted is
+ * mapped; it refuses to block the TDI's PASID table entry once the TDI is
+ * gone, which is why trusted DMA comes after TDI ownership.  Pages the
+ * module gives back are freed only after release validation
+ * (asm/tdx_release.h); pages it does not give back are leaked with one
+ * warning naming the refused leaf, and the unbind goes on: the TDI is
+ * freed and the device ends unbound whatever the module says.
  *
- * Unconfirmed: the leaves are the 2023 tdxio ABI (asm/tdx_tdi.h).  In that
- * ABI one DEVIFMT metadata page covers 512 functions and one MMIOMT page
- * a 2 MiB region; this engine gives each TDI its own, which holds as long
- * as no two bound TDIs share either.
+ * Unconfirmed: the leaves are the 2023 tdxio ABI (asm/tdx_tdi.h).
  */
 
-/* Pages the TDX module owns from TDH.DEVIF.CREATE and TDH.DEVIFMT.ADD on */
+/* Pages the TDX module owns from TDH.DEVIF.CREATE on */
 enum {
 	TDI_PG_DEVIFCS,
 	TDI_PG_TD_BUF,
 	TDI_PG_VMM_BUF,
-	TDI_PG_METADATA,
 	TDI_NR_PAGES,
 };
+
+/* What one level-0 MMIOMT page covers: 128 pages of 4 KiB */
+#define TDX_HOST_TDI_MMIO_REGION	SZ_512K
 
 /* Shared pages for TDISP messages: request, response, decrypted response */
 enum {
@@ -102,11 +112,13 @@ enum {
  * struct tdx_host_tdi - a TDI bound to a TD
  * @base: the PCI TSM core's view
  * @relay: carries the TDISP messages to the device of the TDI's DSM
+ * @tables: the module's metadata trees, shared with every other TDI
  * @func_id: the TDI's FUNCTION_ID
  * @devif_id: the TDI's DEVIF_ID
- * @pages: TDI_PG_*, the module's from TDH.DEVIFMT.ADD / TDH.DEVIF.CREATE
- * @mt_pages: MMIOMT pages, one per 2 MiB region in @regions, or NULL
- * @regions: start address of each region with MMIO of the TDI
+ * @pages: TDI_PG_*, the module's from TDH.DEVIF.CREATE
+ * @dmar: the TDI's trusted DMA remapping entries
+ * @regions: start address of each 512 KiB region with MMIO of the TDI
+ * @nr_regions: entries of @regions
  * @mmio: the 4 KiB MMIO pages of the TDI
  * @nr_mmio: entries of @mmio
  * @msg: TDI_MSG_*
@@ -114,11 +126,13 @@ enum {
 struct tdx_host_tdi {
 	struct pci_tdi base;
 	struct tdx_host_relay *relay;
+	struct tdx_host_tables *tables;
 	u64 func_id;
 	u64 devif_id;
 	struct tdx_page_list *pages;
-	struct tdx_page_list *mt_pages;
+	struct tdx_host_dmar dmar;
 	u64 *regions;
+	unsigned int nr_regions;
 	u64 *mmio;
 	unsigned int nr_mmio;
 	struct page *msg[TDI_NR_MSG];
@@ -182,17 +196,6 @@ static int tdx_host_tdi_tdisp_state(struct tdx_host_tdi *tt, u8 code)
 	return ret;
 }
 
-static int tdx_host_tdi_add_metadata(struct tdx_host_tdi *tt)
-{
-	u64 idx = FIELD_PREP(TDX_DEVIFMT_IDX_FUNC_ID, tt->func_id) |
-		  FIELD_PREP(TDX_DEVIFMT_IDX_LEVEL, TDX_DEVIFMT_LEVEL_LEAF_PAGE);
-
-	/* A refused ADD leaves the page with the kernel. */
-	if (tdh_devifmt_add(idx, tt->pages->pages[TDI_PG_METADATA]) != TDX_SUCCESS)
-		return -EIO;
-	return 0;
-}
-
 static int tdx_host_tdi_create(struct tdx_host_tdi *tt)
 {
 	struct page **pg = tt->pages->pages;
@@ -205,43 +208,31 @@ static int tdx_host_tdi_create(struct tdx_host_tdi *tt)
 }
 
 /*
- * Take the TDI (if @created) and its metadata back from the module and
- * free their pages, or leak all of them with one warning if the module
- * keeps any: they go back to the allocator together or not at all.
+ * Take the TDI back from the module and free its pages, or leak all of
+ * them with one warning if the module keeps the TDI.
+ * Return: whether the TDI is gone.
  */
-static void tdx_host_tdi_reclaim(struct tdx_host_tdi *tt, bool created)
+static bool tdx_host_tdi_reclaim(struct tdx_host_tdi *tt)
 {
-	u64 idx = FIELD_PREP(TDX_DEVIFMT_IDX_FUNC_ID, tt->func_id) |
-		  FIELD_PREP(TDX_DEVIFMT_IDX_LEVEL, TDX_DEVIFMT_LEVEL_LEAF_PAGE);
 	struct page **pg = tt->pages->pages;
 	u64 released[TDI_NR_PAGES] = {
 		[TDI_PG_DEVIFCS] = page_to_phys(pg[TDI_PG_DEVIFCS]),
-		[TDI_PG_TD_BUF] = page_to_phys(pg[TDI_PG_TD_BUF]),
-		[TDI_PG_VMM_BUF] = page_to_phys(pg[TDI_PG_VMM_BUF]),
 	};
-	const char *op = "TDH.DEVIF.REMOVE";
-	u64 status = TDX_SUCCESS;
-	u64 vm_handle = 0;
+	u64 status, vm_handle = 0;
 
 	/*
 	 * The control structure page is not reported: it is released when
 	 * the call succeeds.  The message buffers and the TD are.
 	 */
-	if (created) {
-		status = tdh_devif_remove(tt->func_id, &released[TDI_PG_TD_BUF],
-					  &released[TDI_PG_VMM_BUF], &vm_handle);
-		/* Released from another TD: nothing here can be trusted. */
-		if (status == TDX_SUCCESS && vm_handle != tt->base.host->vm_handle)
-			released[TDI_PG_TD_BUF] = 0;
-	}
-	/* Metadata cannot be removed while the TDI exists. */
-	if (status == TDX_SUCCESS) {
-		op = "TDH.DEVIFMT.REMOVE";
-		status = tdh_devifmt_remove(idx, &released[TDI_PG_METADATA]);
-	}
+	status = tdh_devif_remove(tt->func_id, &released[TDI_PG_TD_BUF],
+				  &released[TDI_PG_VMM_BUF], &vm_handle);
+	/* Released from another TD: nothing here can be trusted. */
+	if (status == TDX_SUCCESS && vm_handle != tt->base.host->vm_handle)
+		released[TDI_PG_TD_BUF] = 0;
 
-	tdx_page_list_release(tt->pages, op, status, released, TDI_NR_PAGES);
+	tdx_page_list_release(tt->pages, "TDH.DEVIF.REMOVE", status, released, TDI_NR_PAGES);
 	tt->pages = NULL;
+	return status == TDX_SUCCESS;
 }
 
 /* 4 KiB pages of the memory BARs of @pdev, in @mmio if not NULL */
@@ -270,21 +261,32 @@ static int tdx_host_tdi_mmio_pages(struct pci_dev *pdev, u64 *mmio)
 	return nr;
 }
 
-/* Distinct 2 MiB regions of @mmio, in @regions */
+static int tdx_host_tdi_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Distinct 512 KiB regions of @mmio, in @regions, in ascending order */
 static unsigned int tdx_host_tdi_regions(const u64 *mmio, unsigned int nr_mmio,
 					 u64 *regions)
 {
-	unsigned int i, j, nr = 0;
+	unsigned int i, nr = 0, distinct;
 
 	for (i = 0; i < nr_mmio; i++) {
-		u64 region = round_down(mmio[i], BIT_ULL(TDX_MMIOMT_PAGE_SPAN_SHIFT));
+		u64 region = round_down(mmio[i], TDX_HOST_TDI_MMIO_REGION);
 
-		for (j = 0; j < nr && regions[j] != region; j++)
-			;
-		if (j == nr)
+		if (!nr || regions[nr - 1] != region)
 			regions[nr++] = region;
 	}
-	return nr;
+	/* BARs may share a region and come in any order. */
+	sort(regions, nr, sizeof(*regions), tdx_host_tdi_cmp_u64, NULL);
+	for (i = 1, distinct = min(nr, 1U); i < nr; i++) {
+		if (regions[i] != regions[distinct - 1])
+			regions[distinct++] = regions[i];
+	}
+	return distinct;
 }
 
 static u64 tdx_host_mmiomt_idx(u64 pa, unsigned int level)
@@ -293,79 +295,56 @@ static u64 tdx_host_mmiomt_idx(u64 pa, unsigned int level)
 }
 
 /*
- * Give MMIO back: the first @nr_set pages to free, then the first @nr_added
- * MMIOMT pages back to the kernel.  The MMIOMT pages go back together or,
- * if the module keeps any, are leaked together with one warning.
+ * Give MMIO back: the first @nr_set pages to free, then the MMIOMT levels
+ * of the first @nr_regions regions.  If the module keeps a page, the
+ * levels stay: it still points to them.
  */
-static void tdx_host_tdi_take_mmio(struct tdx_host_tdi *tt, unsigned int nr_added,
+static void tdx_host_tdi_take_mmio(struct tdx_host_tdi *tt, unsigned int nr_regions,
 				   unsigned int nr_set)
 {
-	struct tdx_page_list *mt = tt->mt_pages;
-	const char *op = "TDH.MMIOMT.SET";
 	u64 status = TDX_SUCCESS;
-	u64 *released;
-	unsigned int i;
 
-	if (!mt)
-		return;
-
-	while (nr_set && status == TDX_SUCCESS)
-		status = tdh_mmiomt_set(tdx_host_mmiomt_idx(tt->mmio[--nr_set],
+	while (nr_set) {
+		nr_set--;
+		status = tdh_mmiomt_set(tdx_host_mmiomt_idx(tt->mmio[nr_set],
 							    TDX_MMIOMT_LEVEL_4K),
 					FIELD_PREP(TDX_MMIOMT_SET_TYPE, TDX_MMIOMT_TYPE_QNODE));
-
-	/* Pages never added are the kernel's already. */
-	released = kcalloc(mt->nr_pages, sizeof(*released), GFP_KERNEL);
-	for (i = nr_added; released && i < mt->nr_pages; i++)
-		released[i] = page_to_phys(mt->pages[i]);
-
-	if (status == TDX_SUCCESS)
-		op = "TDH.MMIOMT.REMOVE";
-	while (nr_added && status == TDX_SUCCESS) {
-		u64 pfn = 0;
-
-		nr_added--;
-		status = tdh_mmiomt_remove(tdx_host_mmiomt_idx(tt->regions[nr_added],
-							       TDX_MMIOMT_LEVEL_2M), &pfn);
-		/* This leaf reports a page frame number, not an address. */
-		if (released)
-			released[nr_added] = PFN_PHYS(pfn);
+		/* The levels above stay the module's, and so leaked. */
+		if (pci_WARN(tt->base.pdev, status != TDX_SUCCESS,
+			     "TDH.MMIOMT.SET of MMIO 0x%llx to free failed: 0x%016llx\n",
+			     tt->mmio[nr_set], status))
+			return;
 	}
-
-	/* Without the list of released pages nothing can be validated. */
-	tdx_page_list_release(mt, op, status, released, released ? mt->nr_pages : 0);
-	tt->mt_pages = NULL;
-	kfree(released);
+	while (nr_regions)
+		tdx_host_mmiomt_put(tt->tables, tt->regions[--nr_regions]);
 }
 
 static int tdx_host_tdi_give_mmio(struct tdx_host_tdi *tt)
 {
-	struct tdx_page_list *mt = tt->mt_pages;
 	u64 data = FIELD_PREP(TDX_MMIOMT_SET_TYPE, TDX_MMIOMT_TYPE_DATA) |
 		   FIELD_PREP(TDX_MMIOMT_SET_FUNC_ID, tt->func_id);
-	unsigned int added, set;
+	unsigned int got, set;
+	int ret;
 
-	if (!mt)
-		return 0;
-
-	for (added = 0; added < mt->nr_pages; added++) {
-		if (tdh_mmiomt_add(tdx_host_mmiomt_idx(tt->regions[added],
-						       TDX_MMIOMT_LEVEL_2M),
-				   mt->pages[added]) != TDX_SUCCESS)
+	for (got = 0; got < tt->nr_regions; got++) {
+		ret = tdx_host_mmiomt_get(tt->tables, tt->regions[got]);
+		if (ret)
 			goto err;
 	}
 	for (set = 0; set < tt->nr_mmio; set++) {
 		if (tdh_mmiomt_set(tdx_host_mmiomt_idx(tt->mmio[set], TDX_MMIOMT_LEVEL_4K),
-				   data) != TDX_SUCCESS)
+				   data) != TDX_SUCCESS) {
+			ret = -EIO;
 			goto err_set;
+		}
 	}
 	return 0;
 
 err:
 	set = 0;
 err_set:
-	tdx_host_tdi_take_mmio(tt, added, set);
-	return -EIO;
+	tdx_host_tdi_take_mmio(tt, got, set);
+	return ret;
 }
 
 static void tdx_host_tdi_free(struct tdx_host_tdi *tt)
@@ -376,10 +355,9 @@ static void tdx_host_tdi_free(struct tdx_host_tdi *tt)
 		if (tt->msg[i])
 			__free_page(tt->msg[i]);
 	}
-	if (tt->mt_pages)
-		tdx_page_list_free(tt->mt_pages);
 	if (tt->pages)
 		tdx_page_list_free(tt->pages);
+	tdx_host_dmar_free(&tt->dmar);
 	kvfree(tt->regions);
 	kvfree(tt->mmio);
 	kfree(tt);
@@ -390,7 +368,7 @@ static struct tdx_host_tdi *tdx_host_tdi_alloc(struct tdx_host_link *link,
 					       struct pci_dev *pdev)
 {
 	struct tdx_host_tdi *tt;
-	unsigned int i, nr;
+	unsigned int i;
 	int ret;
 
 	ret = tdx_host_tdi_mmio_pages(pdev, NULL);
@@ -401,6 +379,7 @@ static struct tdx_host_tdi *tdx_host_tdi_alloc(struct tdx_host_link *link,
 	if (!tt)
 		return ERR_PTR(-ENOMEM);
 	tt->relay = &link->relay;
+	tt->tables = link->tables;
 	tt->func_id = FIELD_PREP(TDX_FUNC_ID_RID, pci_dev_id(pdev));
 	tt->devif_id = FIELD_PREP(TDX_DEVIF_ID_FUNC_ID, tt->func_id) |
 		       FIELD_PREP(TDX_DEVIF_ID_IOMMU_ID, link->iommu_id) |
@@ -419,6 +398,8 @@ static struct tdx_host_tdi *tdx_host_tdi_alloc(struct tdx_host_link *link,
 		tt->pages = NULL;
 		goto err;
 	}
+	if (tdx_host_dmar_init(&tt->dmar, tt->tables, link->iommu_id, pci_dev_id(pdev)))
+		goto err;
 
 	if (tt->nr_mmio) {
 		tt->mmio = kvcalloc(tt->nr_mmio, sizeof(*tt->mmio), GFP_KERNEL);
@@ -426,12 +407,7 @@ static struct tdx_host_tdi *tdx_host_tdi_alloc(struct tdx_host_link *link,
 		if (!tt->mmio || !tt->regions)
 			goto err;
 		tdx_host_tdi_mmio_pages(pdev, tt->mmio);
-		nr = tdx_host_tdi_regions(tt->mmio, tt->nr_mmio, tt->regions);
-		tt->mt_pages = tdx_page_list_alloc_bulk(nr);
-		if (IS_ERR(tt->mt_pages)) {
-			tt->mt_pages = NULL;
-			goto err;
-		}
+		tt->nr_regions = tdx_host_tdi_regions(tt->mmio, tt->nr_mmio, tt->regions);
 	}
 	return tt;
 
@@ -482,7 +458,7 @@ static bool tdx_host_link_covers(struct tdx_host_link *link,
 {
 	u16 rid;
 
-	if (!link || !link->dsm || !pdev || pci_domain_nr(pdev->bus))
+	if (!link || !link->dsm || !link->tables || !pdev || pci_domain_nr(pdev->bus))
 		return false;
 	rid = pci_dev_id(pdev);
 	return rid >= link->rid_base && rid <= link->rid_limit;
@@ -497,9 +473,9 @@ static bool tdx_host_link_covers(struct tdx_host_link *link,
  * @host: the host participants; @host->vm_handle is the TD's TDR page
  *
  * Runs the bind steps of the DOC section above: @host->ops->dma_setup,
- * TDI metadata, TDI ownership, MMIO ownership, TDISP LOCK.  A failure
- * undoes the steps before it in exact reverse; pages the module does not
- * give back then are leaked with one warning.
+ * TDI metadata, TDI ownership, trusted DMA, MMIO ownership, TDISP LOCK.
+ * A failure undoes the steps before it in exact reverse; pages the module
+ * does not give back then are leaked with one warning.
  *
  * Context: Process context, may sleep.  Called by the link TSM ops with
  * pci_tsm_rwsem held for read and the device's DSM lock held, which
@@ -536,7 +512,7 @@ struct pci_tdi *tdx_host_tdi_bind(struct tdx_host_link *link,
 	if (ret)
 		goto err_unclaim;
 
-	ret = tdx_host_tdi_add_metadata(tt);
+	ret = tdx_host_devifmt_get(tt->tables, tt->func_id);
 	if (ret)
 		goto err_dma;
 
@@ -544,9 +520,13 @@ struct pci_tdi *tdx_host_tdi_bind(struct tdx_host_link *link,
 	if (ret)
 		goto err_metadata;
 
-	ret = tdx_host_tdi_give_mmio(tt);
+	ret = tdx_host_dmar_setup(&tt->dmar);
 	if (ret)
 		goto err_devif;
+
+	ret = tdx_host_tdi_give_mmio(tt);
+	if (ret)
+		goto err_trusted_dma;
 
 	ret = tdx_host_tdi_tdisp_state(tt, TDX_TDISP_LOCK_INTERFACE_REQ);
 	if (ret)
@@ -555,12 +535,15 @@ struct pci_tdi *tdx_host_tdi_bind(struct tdx_host_link *link,
 	return &tt->base;
 
 err_mmio:
-	tdx_host_tdi_take_mmio(tt, tt->mt_pages ? tt->mt_pages->nr_pages : 0, tt->nr_mmio);
+	tdx_host_tdi_take_mmio(tt, tt->nr_regions, tt->nr_mmio);
+err_trusted_dma:
+	tdx_host_dmar_teardown(&tt->dmar);
 err_devif:
-	tdx_host_tdi_reclaim(tt, true);
-	goto err_dma;
+	/* The metadata cannot go while the module keeps the TDI. */
+	if (!tdx_host_tdi_reclaim(tt))
+		goto err_dma;
 err_metadata:
-	tdx_host_tdi_reclaim(tt, false);
+	tdx_host_devifmt_put(tt->tables, tt->func_id);
 err_dma:
 	host->ops->dma_cleanup(host, &tt->base);
 err_unclaim:
@@ -576,8 +559,9 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_host_tdi_bind);
  * @tdi: the TDI from tdx_host_tdi_bind(), or NULL for nothing to do
  *
  * Runs the unbind steps of the DOC section above: TDISP STOP,
- * &pci_tdi_host_ops.mmio_unmap, &pci_tdi_host_ops.dma_cleanup, TDI and
- * metadata reclaim, MMIO ownership back, &pci_tdi_host_ops.mmio_share.
+ * &pci_tdi_host_ops.mmio_unmap, MMIO ownership back, trusted DMA, TDI and
+ * metadata reclaim, &pci_tdi_host_ops.dma_cleanup and
+ * &pci_tdi_host_ops.mmio_share.
  * Whatever the module refuses to give back is leaked with one warning
  * naming the refused leaf; @tdi is freed and the function is unbound in
  * any case.
@@ -598,9 +582,11 @@ void tdx_host_tdi_unbind(struct pci_tdi *tdi)
 	/* A TDI that does not stop keeps the module from giving it back. */
 	tdx_host_tdi_tdisp_state(tt, TDX_TDISP_STOP_INTERFACE_REQ);
 	host->ops->mmio_unmap(host, tdi);
+	tdx_host_tdi_take_mmio(tt, tt->nr_regions, tt->nr_mmio);
+	tdx_host_dmar_teardown(&tt->dmar);
+	if (tdx_host_tdi_reclaim(tt))
+		tdx_host_devifmt_put(tt->tables, tt->func_id);
 	host->ops->dma_cleanup(host, tdi);
-	tdx_host_tdi_reclaim(tt, true);
-	tdx_host_tdi_take_mmio(tt, tt->mt_pages ? tt->mt_pages->nr_pages : 0, tt->nr_mmio);
 	host->ops->mmio_share(host, tdi);
 
 	tdx_host_tdi_unclaim(tt);

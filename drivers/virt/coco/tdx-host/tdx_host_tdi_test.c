@@ -11,6 +11,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/kthread.h>
@@ -28,6 +29,7 @@
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
 #include <asm/tdx_fake_module.h>
+#include <asm/tdx_fake_spdm.h>
 #include <asm/tdx_fake_tdi.h>
 #include <asm/tdx_release.h>
 #include <asm/tdx_tdi.h>
@@ -35,6 +37,7 @@
 #include "../../../../arch/x86/virt/vmx/tdx/tdx.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
+#include "tdx_host_tables.h"
 #include "tdx_host_tdi.h"
 
 /* Participant events in the fake's log */
@@ -46,6 +49,7 @@ enum {
 	EVT_DOE,
 };
 
+/* The second VT-d unit of the fake, which TDH.IOMMU.SETUP named 0x101 */
 #define TEST_IOMMU	0x101
 #define TEST_STREAM	3
 #define TEST_VM		0x12345000ULL
@@ -55,11 +59,20 @@ enum {
 #define TEST_GPA	0x80000000ULL
 /* TDH.PHYMEM.PAGE.WBINVD, as in 7.3 */
 #define TEST_TDH_PHYMEM_PAGE_WBINVD	41
-/* BAR 0: 4 pages, BAR 2: 2 pages, one 2 MiB region; BAR 1 is I/O */
+/* BAR 0: 4 pages, BAR 2: 2 pages, one 512 KiB region; BAR 1 is I/O */
 #define BAR0_SIZE	(4 * PAGE_SIZE)
 #define BAR2_OFFSET	0x10000
 #define BAR2_SIZE	(2 * PAGE_SIZE)
 #define NR_MMIO		6
+/* Levels of each tree a first TDI adds, and the pages they take */
+#define NR_DEVIFMT	4
+#define NR_MMIOMT	5
+#define NR_DMAR		4
+#define NR_DMAR_PAGES	3
+#define NR_DEVIF_PAGES	3
+#define NR_BIND_PAGES	(NR_DEVIFMT + NR_DEVIF_PAGES + NR_DMAR_PAGES + NR_MMIOMT)
+/* Removing one DMAR entry: BLOCK, IQ.INV.REQUEST, IQ.INV.PROCESS, REMOVE */
+#define DMAR_UNMAP_CALLS	4
 
 /* A fake PCI function with its link and its host participants */
 struct fake_dev {
@@ -69,6 +82,7 @@ struct fake_dev {
 	struct tdx_host_link link;
 	struct pci_tdi_host host;
 	struct tdx_fake_tdi *ft;
+	struct tdx_fake_spdm_stream *stream;
 	int dma_setup_ret;
 	bool guest_dma;
 	unsigned int nr_mapped;
@@ -76,7 +90,10 @@ struct fake_dev {
 
 struct tdi_env {
 	struct tdx_fake_module *fake;
+	struct tdx_fake_spdm *fs;
 	struct tdx_fake_tdi *ft;
+	struct tdx_host_tables tables;
+	unsigned int nr_devs;
 	int doe_ret;
 	u32 tdisp_error;
 };
@@ -111,30 +128,18 @@ static u64 gpa_info(unsigned int i)
 	       FIELD_PREP(TDX_GPA_INFO_LEVEL, TDX_MMIOMT_LEVEL_4K);
 }
 
-/* Trusted DMA: a context entry for the function's RID */
+/* The host side of the TDI's DMA: nothing the module sees */
 static int fake_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
 {
 	struct fake_dev *fd = to_fake_dev(host);
-	struct tdx_dmar_entry cte = { .qw = { 0x1001 } };
 
 	tdx_fake_tdi_log(fd->ft, EVT_DMA_SETUP);
-	if (fd->dma_setup_ret)
-		return fd->dma_setup_ret;
-	return tdh_dmar_add(dmar_idx(fd, TDX_DMAR_LEVEL_CTE), &cte) ? -EIO : 0;
+	return fd->dma_setup_ret;
 }
 
 static void fake_dma_cleanup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
 {
-	struct fake_dev *fd = to_fake_dev(host);
-
-	tdx_fake_tdi_log(fd->ft, EVT_DMA_CLEANUP);
-	if (fd->guest_dma) {
-		tdh_dmar_block(dmar_idx(fd, TDX_DMAR_LEVEL_PASIDTE));
-		tdh_dmar_remove(dmar_idx(fd, TDX_DMAR_LEVEL_PASIDTE));
-		fd->guest_dma = false;
-	}
-	tdh_dmar_block(dmar_idx(fd, TDX_DMAR_LEVEL_CTE));
-	tdh_dmar_remove(dmar_idx(fd, TDX_DMAR_LEVEL_CTE));
+	tdx_fake_tdi_log(to_fake_dev(host)->ft, EVT_DMA_CLEANUP);
 }
 
 static void fake_mmio_unmap(const struct pci_tdi_host *host, struct pci_tdi *tdi)
@@ -160,16 +165,15 @@ static const struct pci_tdi_host_ops fake_host_ops = {
 	.mmio_share = fake_mmio_share,
 };
 
-/* What KVM and the IOMMU do once the TD accepts the TDI */
+/* What KVM and the TD do once the TDI is bound: map MMIO, accept the DMA */
 static void guest_runs(struct kunit *test, struct fake_dev *fd)
 {
-	struct tdx_dmar_entry pasidte = { .qw = { 0x2001 } };
 	unsigned int i;
 
 	for (i = 0; i < NR_MMIO; i++, fd->nr_mapped++)
 		KUNIT_ASSERT_EQ(test, tdh_mmio_map(gpa_info(i), TEST_VM, mmio_pa(fd, i)),
 				TDX_SUCCESS);
-	KUNIT_ASSERT_EQ(test, tdh_dmar_add(dmar_idx(fd, TDX_DMAR_LEVEL_PASIDTE), &pasidte),
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_accept_dma(fd->ft, dmar_idx(fd, TDX_DMAR_LEVEL_PASIDTE)),
 			TDX_SUCCESS);
 	fd->guest_dma = true;
 }
@@ -193,6 +197,11 @@ static void quiet_report(u64 fn, u64 status, const struct tdx_module_args *in,
 {
 }
 
+static void tables_fini(void *tables)
+{
+	tdx_host_tables_fini(tables);
+}
+
 static struct tdi_env *tdi_env(struct kunit *test)
 {
 	struct tdi_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
@@ -200,10 +209,49 @@ static struct tdi_env *tdi_env(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	test->priv = env;
 	env->fake = tdx_fake_module_install(test);
+	env->fs = tdx_fake_spdm_install(test, env->fake);
 	env->ft = tdx_fake_tdi_install(test, env->fake);
+	/* Two VT-d units that TDH.IOMMU.SETUP took: IDs 0x100 and 0x101 */
+	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(env->fake, 0xfed90000, true), 0);
+	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(env->fake, 0xfed91000, true), 0);
+	env->fake->iommus[0].set_up = true;
+	env->fake->iommus[1].set_up = true;
+	tdx_host_tables_init(&env->tables);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tables_fini, &env->tables), 0);
 	kunit_activate_static_stub(test, tdx_host_relay_doe, fake_doe);
 	kunit_activate_static_stub(test, tdx_seamcall_report, quiet_report);
 	return env;
+}
+
+/*
+ * What connect leaves in the module for a link: a bound SPDM session and
+ * a keyed selective IDE stream carrying @bus.
+ */
+static struct tdx_fake_spdm_stream *fake_connected(struct kunit *test, struct tdi_env *env,
+						   u8 stream_id, u8 bus)
+{
+	unsigned int i = env->nr_devs++;
+	struct tdx_fake_spdm_session *session = &env->fs->sessions[i];
+	struct tdx_fake_spdm_stream *stream = &env->fs->streams[i];
+
+	KUNIT_ASSERT_LT(test, i, TDX_FAKE_SPDM_MAX_STREAMS);
+	*session = (struct tdx_fake_spdm_session) {
+		.used = true,
+		.func_id = PCI_DEVID(bus, 0),
+		.established = true,
+		.connected = true,
+		.nr_streams = 1,
+	};
+	*stream = (struct tdx_fake_spdm_stream) {
+		.used = true,
+		.session = session,
+		.stream_id = stream_id,
+		.rid_base = PCI_DEVID(bus, 0),
+		.rid_limit = PCI_DEVID(bus, 0xff),
+		.keyed = true,
+		.rp_enabled = true,
+	};
+	return stream;
 }
 
 /* A function at @bus:02.1 with two memory BARs at @mmio, covered by its link */
@@ -211,6 +259,7 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 {
 	struct fake_dev *fd = kunit_kzalloc(test, sizeof(*fd), GFP_KERNEL);
 	struct pci_dev *pdev;
+	u8 stream_id = TEST_STREAM + env->nr_devs;
 
 	KUNIT_ASSERT_NOT_NULL(test, fd);
 	pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
@@ -227,9 +276,10 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 	pdev->resource[1] = DEFINE_RES_IO(0x1000, 0x100);
 	pdev->resource[2] = DEFINE_RES_MEM(mmio + BAR2_OFFSET, BAR2_SIZE);
 
+	fd->stream = fake_connected(test, env, stream_id, bus);
 	fd->link = (struct tdx_host_link) {
 		.iommu_id = TEST_IOMMU,
-		.stream_id = TEST_STREAM,
+		.stream_id = stream_id,
 		.dsm = pdev,
 		.rid_base = PCI_DEVID(bus, 0),
 		.rid_limit = PCI_DEVID(bus, 0xff),
@@ -237,6 +287,7 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 			.dsm = pdev,
 			.buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL),
 		},
+		.tables = &env->tables,
 	};
 	KUNIT_ASSERT_NOT_NULL(test, fd->link.relay.buf);
 	fd->host = (struct pci_tdi_host) {
@@ -285,28 +336,29 @@ static void push_tdisp(struct seq *s)
 	push(s, TDH_DEVIF_RESPONSE, 1);
 }
 
+static void push_dmar_unmap(struct seq *s, unsigned int nr)
+{
+	while (nr--) {
+		push(s, TDH_DMAR_BLOCK, 1);
+		push(s, TDH_IQ_INV_REQUEST, 1);
+		push(s, TDH_IQ_INV_PROCESS, 1);
+		push(s, TDH_DMAR_REMOVE, 1);
+	}
+}
+
+/* A first bind: every level of every tree is added. */
 static void push_bind(struct seq *s)
 {
 	push(s, EVT_DMA_SETUP, 1);
-	push(s, TDH_DMAR_ADD, 1);
-	push(s, TDH_DEVIFMT_ADD, 1);
+	push(s, TDH_DEVIFMT_ADD, NR_DEVIFMT);
 	push(s, TDH_DEVIF_CREATE, 1);
-	push(s, TDH_MMIOMT_ADD, 1);
+	push(s, TDH_DMAR_ADD, NR_DMAR);
+	push(s, TDH_MMIOMT_ADD, NR_MMIOMT);
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
 	push_tdisp(s);
 }
 
-static void push_dma_cleanup(struct seq *s, bool guest_dma)
-{
-	push(s, EVT_DMA_CLEANUP, 1);
-	if (guest_dma) {
-		push(s, TDH_DMAR_BLOCK, 1);
-		push(s, TDH_DMAR_REMOVE, 1);
-	}
-	push(s, TDH_DMAR_BLOCK, 1);
-	push(s, TDH_DMAR_REMOVE, 1);
-}
-
+/* The last unbind: every level goes, lowest first. */
 static void push_unbind(struct seq *s)
 {
 	unsigned int i;
@@ -317,12 +369,20 @@ static void push_unbind(struct seq *s)
 		push(s, TDH_MMIO_BLOCK, 1);
 		push(s, TDH_MMIO_UNMAP, 1);
 	}
-	push_dma_cleanup(s, true);
-	push(s, TDH_DEVIF_REMOVE, 1);
-	push(s, TDH_DEVIFMT_REMOVE, 1);
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
-	push(s, TDH_MMIOMT_REMOVE, 1);
+	push(s, TDH_MMIOMT_REMOVE, NR_MMIOMT);
+	push_dmar_unmap(s, NR_DMAR);
+	push(s, TDH_DEVIF_REMOVE, 1);
+	push(s, TDH_DEVIFMT_REMOVE, NR_DEVIFMT);
+	push(s, EVT_DMA_CLEANUP, 1);
 	push(s, EVT_MMIO_SHARE, 1);
+}
+
+static void expect_tables_empty(struct kunit *test, struct tdi_env *env)
+{
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.devifmt), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.mmiomt), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.dmar_rte), 0);
 }
 
 static void expect_nothing_owned(struct kunit *test, struct tdi_env *env, struct fake_dev *fd)
@@ -331,6 +391,7 @@ static void expect_nothing_owned(struct kunit *test, struct tdi_env *env, struct
 	KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_dma(env->ft, func_id(fd)), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), 0);
+	expect_tables_empty(test, env);
 }
 
 static struct pci_tdi *bind(struct fake_dev *fd, u32 tdi_id)
@@ -346,6 +407,7 @@ static void bind_and_unbind_run_every_step_in_module_order(struct kunit *test)
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
 	struct tdx_fake_devif *d;
 	struct seq *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	unsigned int bind_calls, from;
 	struct pci_tdi *tdi;
 	u64 want;
 
@@ -368,39 +430,46 @@ static void bind_and_unbind_run_every_step_in_module_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d->devif_id, want);
 	KUNIT_EXPECT_EQ(test, d->tdisp_state, TDX_TDISP_CONFIG_LOCKED);
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), NR_MMIO);
-	/* metadata, control structure, 2 message buffers, 1 MMIOMT page */
-	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), 5);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_dma(env->ft, func_id(fd)), NR_DMAR);
+	/* 4 DEVIFMT levels, 3 TDI pages, 3 DMAR tables, 5 MMIOMT levels */
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), NR_BIND_PAGES);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.devifmt),
+			NR_DEVIFMT);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.mmiomt),
+			NR_MMIOMT);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.dmar_rte), 1);
+	/* Each page flushed whole before it was handed over */
+	KUNIT_EXPECT_EQ(test, env->fake->nr_flushed_lines, NR_BIND_PAGES * (PAGE_SIZE / 64));
+	bind_calls = env->fake->nr_calls;
 
 	guest_runs(test, fd);
 	tdx_fake_tdi_set_state(env->ft, func_id(fd), TDX_TDISP_RUN);
 	s->n = 0;
 	push_unbind(s);
+	from = env->ft->nr_log;
 	tdx_host_tdi_unbind(tdi);
-	/* after the bind and the guest's NR_MMIO maps and DMA entry */
-	expect_log(test, env->ft, 8 + NR_MMIO + NR_MMIO + 1, s);
+	expect_log(test, env->ft, from, s);
 
 	expect_nothing_owned(test, env, fd);
-	/*
-	 * bind 6 + NR_MMIO, guest NR_MMIO + 1, unbind 9 + 3 * NR_MMIO and a
-	 * write-back of each of the 5 pages given back.
-	 */
-	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TEST_TDH_PHYMEM_PAGE_WBINVD), 5);
-	KUNIT_EXPECT_EQ(test, env->fake->nr_calls, 16 + 5 * NR_MMIO + 5);
-	/* Each of the 5 pages, flushed whole before it was handed over. */
-	KUNIT_EXPECT_EQ(test, env->fake->nr_flushed_lines, 5 * (PAGE_SIZE / 64));
-	kunit_info(test, "bind+unbind: %u SEAMCALLs, %u of them by the engine, %u TDH.PHYMEM.PAGE.WBINVD among them, %lu cache lines flushed (%u MMIO pages, 1 region)\n",
-		   env->fake->nr_calls - NR_MMIO - 1,
-		   env->fake->nr_calls - NR_MMIO - 1 - 1 - 2 * NR_MMIO - 4,
-		   tdx_fake_calls(env->fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
-		   env->fake->nr_flushed_lines, NR_MMIO);
+	/* A write-back of each page given back */
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
+			NR_BIND_PAGES);
+	kunit_info(test, "bind: %u SEAMCALLs, %u pages; unbind: %u SEAMCALLs (%u of them TDH.PHYMEM.PAGE.WBINVD); %u MMIO pages, 1 region\n",
+		   bind_calls, NR_BIND_PAGES, env->fake->nr_calls - bind_calls - 2 * NR_MMIO,
+		   NR_BIND_PAGES, NR_MMIO);
 }
 
 /* Points where bind can fail, in bind order */
 enum bind_fail {
 	FAIL_DMA_SETUP,
-	FAIL_DEVIFMT_ADD,
+	FAIL_DEVIFMT_ROOT,
+	FAIL_DEVIFMT_LEAF,
 	FAIL_DEVIF_CREATE,
-	FAIL_MMIOMT_ADD,
+	FAIL_DMAR_RTE,
+	FAIL_DMAR_CTE,
+	FAIL_DMAR_PASIDTE,
+	FAIL_MMIOMT_ROOT,
+	FAIL_MMIOMT_LEAF,
 	FAIL_MMIOMT_SET_FIRST,
 	FAIL_MMIOMT_SET_LAST,
 	FAIL_LOCK_REQUEST,
@@ -417,9 +486,14 @@ struct bind_fail_case {
 
 static const struct bind_fail_case bind_fails[] = {
 	{ "dma_setup", FAIL_DMA_SETUP, -ENODEV },
-	{ "TDH.DEVIFMT.ADD", FAIL_DEVIFMT_ADD, -EIO },
+	{ "TDH.DEVIFMT.ADD of the root", FAIL_DEVIFMT_ROOT, -EIO },
+	{ "TDH.DEVIFMT.ADD of level 1", FAIL_DEVIFMT_LEAF, -EIO },
 	{ "TDH.DEVIF.CREATE", FAIL_DEVIF_CREATE, -EIO },
-	{ "TDH.MMIOMT.ADD", FAIL_MMIOMT_ADD, -EIO },
+	{ "TDH.DMAR.ADD of the RTE", FAIL_DMAR_RTE, -EIO },
+	{ "TDH.DMAR.ADD of the CTE", FAIL_DMAR_CTE, -EIO },
+	{ "TDH.DMAR.ADD of the PASIDTE", FAIL_DMAR_PASIDTE, -EIO },
+	{ "TDH.MMIOMT.ADD of the root", FAIL_MMIOMT_ROOT, -EIO },
+	{ "TDH.MMIOMT.ADD of level 1", FAIL_MMIOMT_LEAF, -EIO },
 	{ "first TDH.MMIOMT.SET", FAIL_MMIOMT_SET_FIRST, -EIO },
 	{ "last TDH.MMIOMT.SET", FAIL_MMIOMT_SET_LAST, -EIO },
 	{ "LOCK TDH.DEVIF.REQUEST", FAIL_LOCK_REQUEST, -EIO },
@@ -435,29 +509,49 @@ static void bind_fail_desc(const struct bind_fail_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(bind_fail, bind_fails, bind_fail_desc);
 
+/* How many levels of a tree of @nr the failing ADD at @fail_at (1-based) left */
+static unsigned int added_before(unsigned int fail_at)
+{
+	return fail_at - 1;
+}
+
 /* The bind log up to the failure and the undo after it, in reverse */
 static void push_failed_bind(struct seq *s, enum bind_fail at)
 {
-	unsigned int set = at == FAIL_MMIOMT_SET_LAST ? NR_MMIO - 1 : 0;
+	unsigned int n;
 
 	push(s, EVT_DMA_SETUP, 1);
 	if (at == FAIL_DMA_SETUP)
 		return;
-	push(s, TDH_DMAR_ADD, 1);
-	push(s, TDH_DEVIFMT_ADD, 1);
-	if (at == FAIL_DEVIFMT_ADD)
+	if (at == FAIL_DEVIFMT_ROOT || at == FAIL_DEVIFMT_LEAF) {
+		n = at == FAIL_DEVIFMT_ROOT ? 1 : NR_DEVIFMT;
+		push(s, TDH_DEVIFMT_ADD, n);
+		push(s, TDH_DEVIFMT_REMOVE, added_before(n));
 		goto dma;
+	}
+	push(s, TDH_DEVIFMT_ADD, NR_DEVIFMT);
 	push(s, TDH_DEVIF_CREATE, 1);
 	if (at == FAIL_DEVIF_CREATE)
 		goto metadata;
-	push(s, TDH_MMIOMT_ADD, 1);
-	if (at == FAIL_MMIOMT_ADD)
+	if (at == FAIL_DMAR_RTE || at == FAIL_DMAR_CTE || at == FAIL_DMAR_PASIDTE) {
+		n = at == FAIL_DMAR_RTE ? 1 : at == FAIL_DMAR_CTE ? 2 : NR_DMAR;
+		push(s, TDH_DMAR_ADD, n);
+		push_dmar_unmap(s, added_before(n));
 		goto devif;
+	}
+	push(s, TDH_DMAR_ADD, NR_DMAR);
+	if (at == FAIL_MMIOMT_ROOT || at == FAIL_MMIOMT_LEAF) {
+		n = at == FAIL_MMIOMT_ROOT ? 1 : NR_MMIOMT;
+		push(s, TDH_MMIOMT_ADD, n);
+		push(s, TDH_MMIOMT_REMOVE, added_before(n));
+		goto dmar;
+	}
+	push(s, TDH_MMIOMT_ADD, NR_MMIOMT);
 	if (at == FAIL_MMIOMT_SET_FIRST || at == FAIL_MMIOMT_SET_LAST) {
-		push(s, TDH_MMIOMT_SET, set + 1);
-		push(s, TDH_MMIOMT_SET, set);
-		push(s, TDH_MMIOMT_REMOVE, 1);
-		goto devif;
+		n = at == FAIL_MMIOMT_SET_FIRST ? 1 : NR_MMIO;
+		push(s, TDH_MMIOMT_SET, n);
+		push(s, TDH_MMIOMT_SET, added_before(n));
+		goto mmiomt;
 	}
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
 	push(s, TDH_DEVIF_REQUEST, 1);
@@ -467,33 +561,49 @@ static void push_failed_bind(struct seq *s, enum bind_fail at)
 			push(s, TDH_DEVIF_RESPONSE, 1);
 	}
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
-	push(s, TDH_MMIOMT_REMOVE, 1);
+mmiomt:
+	push(s, TDH_MMIOMT_REMOVE, NR_MMIOMT);
+dmar:
+	push_dmar_unmap(s, NR_DMAR);
 devif:
 	push(s, TDH_DEVIF_REMOVE, 1);
 metadata:
-	push(s, TDH_DEVIFMT_REMOVE, 1);
+	push(s, TDH_DEVIFMT_REMOVE, NR_DEVIFMT);
 dma:
-	push_dma_cleanup(s, false);
+	push(s, EVT_DMA_CLEANUP, 1);
 }
 
 /* 1-based number of the failing SEAMCALL among the fake TDI leaves */
 static unsigned int bind_fail_nth(enum bind_fail at)
 {
+	const unsigned int create = NR_DEVIFMT + 1, dmar = create, mmiomt = dmar + NR_DMAR,
+			   set = mmiomt + NR_MMIOMT, lock = set + NR_MMIO;
+
 	switch (at) {
-	case FAIL_DEVIFMT_ADD:
-		return 2;
+	case FAIL_DEVIFMT_ROOT:
+		return 1;
+	case FAIL_DEVIFMT_LEAF:
+		return NR_DEVIFMT;
 	case FAIL_DEVIF_CREATE:
-		return 3;
-	case FAIL_MMIOMT_ADD:
-		return 4;
+		return create;
+	case FAIL_DMAR_RTE:
+		return dmar + 1;
+	case FAIL_DMAR_CTE:
+		return dmar + 2;
+	case FAIL_DMAR_PASIDTE:
+		return dmar + NR_DMAR;
+	case FAIL_MMIOMT_ROOT:
+		return mmiomt + 1;
+	case FAIL_MMIOMT_LEAF:
+		return mmiomt + NR_MMIOMT;
 	case FAIL_MMIOMT_SET_FIRST:
-		return 5;
+		return set + 1;
 	case FAIL_MMIOMT_SET_LAST:
-		return 4 + NR_MMIO;
+		return set + NR_MMIO;
 	case FAIL_LOCK_REQUEST:
-		return 5 + NR_MMIO;
+		return lock + 1;
 	case FAIL_LOCK_RESPONSE:
-		return 6 + NR_MMIO;
+		return lock + 2;
 	default:
 		return 0;
 	}
@@ -539,28 +649,45 @@ static void bind_failure_unwinds_in_exact_reverse(struct kunit *test)
 /* Releases unbind needs, and what the module keeps when each is refused */
 enum unbind_fail {
 	REFUSE_STOP,
-	REFUSE_DEVIF_REMOVE,
-	REFUSE_DEVIFMT_REMOVE,
 	REFUSE_MMIOMT_SET,
 	REFUSE_MMIOMT_REMOVE,
+	REFUSE_PASIDTE_BLOCK,
+	REFUSE_CTE_REMOVE,
+	REFUSE_RTE_REMOVE,
+	REFUSE_DEVIF_REMOVE,
+	REFUSE_DEVIFMT_REMOVE,
 };
 
 struct unbind_fail_case {
 	const char *name;
 	enum unbind_fail what;
 	unsigned int nth;	/* among the SEAMCALLs of unbind */
-	unsigned int nr_owned;
+	unsigned int nr_owned;	/* pages the module keeps, or gave back but are leaked */
+	unsigned int nr_warnings;
 };
 
-/* unbind: STOP (2), MMIO unmap (2 per page), DMA cleanup (4), then releases */
-#define UNBIND_RELEASES		(2 + 2 * NR_MMIO + 4)
+/* unbind: STOP (2), MMIO unmap (2 per page), then the releases */
+#define UNBIND_SET		(2 + 2 * NR_MMIO)
+#define UNBIND_DMAR		(UNBIND_SET + NR_MMIO + NR_MMIOMT)
+#define UNBIND_DEVIF		(UNBIND_DMAR + NR_DMAR * DMAR_UNMAP_CALLS)
 
 static const struct unbind_fail_case unbind_fails[] = {
-	{ "TDISP STOP", REFUSE_STOP, 1, 4 },
-	{ "TDH.DEVIF.REMOVE", REFUSE_DEVIF_REMOVE, UNBIND_RELEASES + 1, 4 },
-	{ "TDH.DEVIFMT.REMOVE", REFUSE_DEVIFMT_REMOVE, UNBIND_RELEASES + 2, 4 },
-	{ "TDH.MMIOMT.SET", REFUSE_MMIOMT_SET, UNBIND_RELEASES + 3, 1 },
-	{ "TDH.MMIOMT.REMOVE", REFUSE_MMIOMT_REMOVE, UNBIND_RELEASES + 3 + NR_MMIO, 1 },
+	/* The TDI stays locked: TDH.DEVIF.REMOVE is refused, the metadata stays. */
+	{ "TDISP STOP", REFUSE_STOP, 1, NR_DEVIF_PAGES + NR_DEVIFMT, 1 },
+	/* The MMIO stays the TDI's and the MMIOMT levels stay. */
+	{ "TDH.MMIOMT.SET", REFUSE_MMIOMT_SET, UNBIND_SET + 1, NR_MMIOMT, 1 },
+	{ "TDH.MMIOMT.REMOVE", REFUSE_MMIOMT_REMOVE, UNBIND_SET + NR_MMIO + 1, NR_MMIOMT, 1 },
+	/* The accepted DMA stays: its tables and the TDI (HAS_MAPPED_DMA) stay. */
+	{ "TDH.DMAR.BLOCK of the PASIDTE", REFUSE_PASIDTE_BLOCK, UNBIND_DMAR + 1,
+	  NR_DMAR_PAGES + NR_DEVIF_PAGES + NR_DEVIFMT, 2 },
+	/* The PASID table page came back but is leaked with the directory. */
+	{ "TDH.DMAR.REMOVE of the CTE", REFUSE_CTE_REMOVE,
+	  UNBIND_DMAR + 3 * DMAR_UNMAP_CALLS, NR_DMAR_PAGES, 1 },
+	{ "TDH.DMAR.REMOVE of the RTE", REFUSE_RTE_REMOVE,
+	  UNBIND_DMAR + 4 * DMAR_UNMAP_CALLS, 1, 1 },
+	{ "TDH.DEVIF.REMOVE", REFUSE_DEVIF_REMOVE, UNBIND_DEVIF + 1,
+	  NR_DEVIF_PAGES + NR_DEVIFMT, 1 },
+	{ "TDH.DEVIFMT.REMOVE", REFUSE_DEVIFMT_REMOVE, UNBIND_DEVIF + 2, NR_DEVIFMT, 1 },
 };
 
 static void unbind_fail_desc(const struct unbind_fail_case *c, char *desc)
@@ -576,68 +703,56 @@ static void unbind_leaks_what_the_module_keeps_and_warns_once(struct kunit *test
 	struct tdi_env *env = tdi_env(test);
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
 	struct fake_dev *other = fake_dev(test, env, TEST_BUS + 1, 0xfe400000);
-	u64 devif_pages[3], mt_page;
-	struct tdx_fake_devif *d;
 	struct pci_tdi *tdi;
-	unsigned int i;
 
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
 	guest_runs(test, fd);
-	d = tdx_fake_tdi_find(env->ft, func_id(fd));
-	KUNIT_ASSERT_NOT_NULL(test, d);
-	devif_pages[0] = d->devifcs;
-	devif_pages[1] = d->td_buf;
-	devif_pages[2] = d->vmm_buf;
-	mt_page = d->mt_page;
 
 	env->ft->fail_nth = env->ft->nr_calls + c->nth;
 	env->ft->fail_status = TDX_OPERAND_BUSY;
 	kunit_warning_suppress(test) {
 		tdx_host_tdi_unbind(tdi);
-		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, c->nr_warnings);
 	}
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), c->nr_owned);
 	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1], EVT_MMIO_SHARE);
 	/* Participants undid their side whatever the module said. */
 	KUNIT_EXPECT_EQ(test, fd->nr_mapped, 0);
-	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_dma(env->ft, func_id(fd)), 0);
 
 	switch (c->what) {
 	case REFUSE_STOP:
 	case REFUSE_DEVIF_REMOVE:
-		/* The TDI, its buffers and its metadata stay the module's. */
-		for (i = 0; i < ARRAY_SIZE(devif_pages); i++)
-			KUNIT_EXPECT_TRUE(test, tdx_fake_owns(env->fake, devif_pages[i]));
-		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(env->fake, mt_page));
-		KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), 0);
-		break;
-	case REFUSE_DEVIFMT_REMOVE:
-		KUNIT_EXPECT_TRUE(test, tdx_fake_owns(env->fake, mt_page));
-		/*
-		 * The TDI's pages came back but go with the metadata page:
-		 * released together or not at all.  They are leaked without a
-		 * write-back; the fake frees them when the test ends.
-		 */
-		for (i = 0; i < ARRAY_SIZE(devif_pages); i++)
-			KUNIT_EXPECT_TRUE(test, tdx_fake_released(env->fake, devif_pages[i]));
+	case REFUSE_PASIDTE_BLOCK:
+		KUNIT_EXPECT_NOT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
 		break;
 	case REFUSE_MMIOMT_SET:
 		/* The first SET to free was refused; the rest was not tried. */
 		KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), NR_MMIO);
+		KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
 		break;
-	case REFUSE_MMIOMT_REMOVE:
+	default:
+		KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
 		KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), 0);
 		break;
 	}
 
-	/* The function is unbound: its ID binds another function. */
+	/*
+	 * The function is unbound: its ID binds another function, which
+	 * reuses what the module kept of the shared levels.
+	 */
 	env->ft->fail_nth = 0;
 	tdi = bind(other, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
 	tdx_host_tdi_unbind(tdi);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), c->nr_owned);
+
+	/* What the module kept is leaked when tdx-host goes, with a warning. */
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_EQ(test, tdx_host_tables_fini(&env->tables), -EBUSY);
+	}
+	tdx_host_tables_init(&env->tables);
 }
 
 /* Bad input: each rejected with its errno before anything happens */
@@ -964,8 +1079,228 @@ static void concurrent_binds_of_different_tdis(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, b[i].err, 0);
 		expect_nothing_owned(test, env, b[i].fd);
 	}
-	KUNIT_EXPECT_EQ(test, env->ft->nr_calls, 2 * BIND_ROUNDS * (13 + 2 * NR_MMIO));
+	/*
+	 * Each round takes at least the TDI's own leaves; the shared levels
+	 * go and come back depending on how the two interleave.
+	 */
+	KUNIT_EXPECT_GE(test, env->ft->nr_calls, 2 * BIND_ROUNDS *
+			(1 + 3 + 4 + 2 * NR_MMIO + 1 + 3 * DMAR_UNMAP_CALLS + 2 * 2));
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), 0);
+	expect_tables_empty(test, env);
+}
+
+/*
+ * An IOMMU that never completes the invalidation: the PASID table entry
+ * stays, and with it its tables and the TDI (DMA the TD accepted stays
+ * mapped).  The status page is never freed: when the IOMMU writes it
+ * late, it writes memory still the kernel's (KASAN would see a write to a
+ * freed page).
+ */
+static void unbind_keeps_what_an_unanswered_invalidation_holds(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct pci_tdi *tdi;
+
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	guest_runs(test, fd);
+
+	env->ft->iq_stall = true;
+	kunit_warning_suppress(test) {
+		tdx_host_tdi_unbind(tdi);
+		/* the DMAR tables, then the TDI that HAS_MAPPED_DMA keeps */
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 2);
+	}
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_IQ_INV_REQUEST), 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_IQ_INV_PROCESS), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_DMAR_REMOVE), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake),
+			NR_DMAR_PAGES + NR_DEVIF_PAGES + NR_DEVIFMT);
+	KUNIT_EXPECT_NOT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
+
+	/* The IOMMU answers after all. */
+	env->ft->iq_stall = false;
+	msleep(20);
+
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_EQ(test, tdx_host_tables_fini(&env->tables), -EBUSY);
+	}
+	tdx_host_tables_init(&env->tables);
+}
+
+/* Another function of @fd's device, under the same link, with its own BARs */
+static struct fake_dev *fake_sibling(struct kunit *test, struct fake_dev *fd, u8 devfn,
+				     u64 mmio, u64 bar0_size)
+{
+	struct fake_dev *sib = kunit_kzalloc(test, sizeof(*sib), GFP_KERNEL);
+	struct pci_dev *pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sib);
+	KUNIT_ASSERT_NOT_NULL(test, pdev);
+	*sib = *fd;
+	sib->pdev = pdev;
+	sib->nr_mapped = 0;
+	sib->guest_dma = false;
+	pdev->bus = fd->bus;
+	pdev->devfn = devfn;
+	pdev->resource[0] = DEFINE_RES_MEM(mmio, bar0_size);
+	return sib;
+}
+
+/*
+ * A second function of the device shares every level the first one added:
+ * its bind adds only its own DEVIF, DMAR and MMIO entries; the levels go
+ * with the last user, whichever unbinds last.
+ */
+static void tdis_share_the_levels_and_the_last_one_removes_them(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	/* BAR 0 in the same 512 KiB region as fd's */
+	struct fake_dev *sib = fake_sibling(test, fd, PCI_DEVFN(2, 2), 0xfe020000, 2 * PAGE_SIZE);
+	struct seq *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct pci_tdi *first, *second;
+	unsigned int from;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	first = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(first));
+
+	from = env->ft->nr_log;
+	second = bind(sib, TEST_TDI_ID + 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(second));
+	push(s, EVT_DMA_SETUP, 1);
+	push(s, TDH_DEVIF_CREATE, 1);
+	/* the root table entry is shared: CTE, PDE, PASIDTE */
+	push(s, TDH_DMAR_ADD, NR_DMAR - 1);
+	push(s, TDH_MMIOMT_SET, 2);
+	push_tdisp(s);
+	expect_log(test, env->ft, from, s);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake),
+			NR_BIND_PAGES + NR_DEVIF_PAGES + NR_DMAR_PAGES - 1);
+
+	/* The first unbind leaves every shared level in place. */
+	from = env->ft->nr_log;
+	tdx_host_tdi_unbind(first);
+	s->n = 0;
+	push_tdisp(s);
+	push(s, EVT_MMIO_UNMAP, 1);
+	push(s, TDH_MMIOMT_SET, NR_MMIO);
+	push_dmar_unmap(s, NR_DMAR - 1);
+	push(s, TDH_DEVIF_REMOVE, 1);
+	push(s, EVT_DMA_CLEANUP, 1);
+	push(s, EVT_MMIO_SHARE, 1);
+	expect_log(test, env->ft, from, s);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake),
+			NR_DEVIFMT + NR_DEVIF_PAGES + NR_DMAR_PAGES + NR_MMIOMT);
+
+	/* The last takes them all back, lowest level first. */
+	from = env->ft->nr_log;
+	tdx_host_tdi_unbind(second);
+	s->n = 0;
+	push_tdisp(s);
+	push(s, EVT_MMIO_UNMAP, 1);
+	push(s, TDH_MMIOMT_SET, 2);
+	push(s, TDH_MMIOMT_REMOVE, NR_MMIOMT);
+	push_dmar_unmap(s, NR_DMAR);
+	push(s, TDH_DEVIF_REMOVE, 1);
+	push(s, TDH_DEVIFMT_REMOVE, NR_DEVIFMT);
+	push(s, EVT_DMA_CLEANUP, 1);
+	push(s, EVT_MMIO_SHARE, 1);
+	expect_log(test, env->ft, from, s);
+	expect_nothing_owned(test, env, fd);
+	expect_nothing_owned(test, env, sib);
+}
+
+/*
+ * MMIO past the first 512 KiB of a 2 MiB region needs a level-0 MMIOMT
+ * page of its own: a BAR of 1 MiB spans two.
+ */
+static void mmio_gets_a_level0_page_per_512k(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct fake_dev *big = fake_sibling(test, fd, PCI_DEVFN(3, 0), 0xfe200000, SZ_1M);
+	struct pci_tdi *tdi;
+
+	tdi = bind(big, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.mmiomt),
+			NR_MMIOMT + 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_MMIOMT_ADD), NR_MMIOMT + 1);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(big)), SZ_1M / PAGE_SIZE);
+	tdx_host_tdi_unbind(tdi);
+	expect_nothing_owned(test, env, big);
+}
+
+/* Binding the functions of one device with 1 GiB of BARs between them */
+static const unsigned int bench_tdis[] = { 1, 8, 64 };
+
+static void bench_desc(const unsigned int *n, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u TDIs", *n);
+}
+
+KUNIT_ARRAY_PARAM(bench, bench_tdis, bench_desc);
+
+#define BENCH_MMIO_BASE		0x4000000000ULL	/* 256 GiB, 1 GiB aligned */
+#define BENCH_MMIO_SIZE		SZ_1G
+
+static void bench_bind_tdis_of_one_device(struct kunit *test)
+{
+	const unsigned int n = *(const unsigned int *)test->param_value;
+	const u64 bar = BENCH_MMIO_SIZE / n;
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	unsigned long mmio_pages = BENCH_MMIO_SIZE / PAGE_SIZE;
+	/* 512 KiB level-0 pages, 256 MiB level-1 pages, one each above */
+	unsigned long mmiomt_pages = BENCH_MMIO_SIZE / SZ_512K + BENCH_MMIO_SIZE / SZ_256M + 3;
+	unsigned long min_calls, min_pages, calls, pages;
+	struct fake_dev **fn;
+	struct pci_tdi **tdi;
+	unsigned int i;
+
+	fn = kunit_kcalloc(test, n, sizeof(*fn), GFP_KERNEL);
+	tdi = kunit_kcalloc(test, n, sizeof(*tdi), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fn);
+	KUNIT_ASSERT_NOT_NULL(test, tdi);
+	for (i = 0; i < n; i++)
+		fn[i] = fake_sibling(test, fd, i, BENCH_MMIO_BASE + i * bar, bar);
+
+	calls = env->fake->nr_calls;
+	for (i = 0; i < n; i++) {
+		tdi[i] = bind(fn[i], TEST_TDI_ID + i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(tdi[i]));
+	}
+	calls = env->fake->nr_calls - calls;
+	pages = tdx_fake_nr_owned(env->fake);
+
+	/*
+	 * The minimum the trees imply: 4 DEVIFMT levels for the 64 RIDs, one
+	 * root table entry, the MMIOMT levels over 1 GiB; per TDI its
+	 * control structure and 2 message buffers, a PASID directory and a
+	 * PASID table page.  SEAMCALLs: an ADD per page, a DEVIF.CREATE,
+	 * 3 DMAR.ADD and a LOCK request and response per TDI, a SET per
+	 * 4 KiB of MMIO.
+	 */
+	min_pages = NR_DEVIFMT + 1 + mmiomt_pages + n * (NR_DEVIF_PAGES + 2);
+	min_calls = NR_DEVIFMT + 1 + mmiomt_pages + mmio_pages + n * (1 + 3 + 2);
+	KUNIT_EXPECT_EQ(test, pages, min_pages);
+	KUNIT_EXPECT_EQ(test, calls, min_calls);
+	KUNIT_EXPECT_EQ(test, env->fake->nr_flushed_lines, min_pages * (PAGE_SIZE / 64));
+	kunit_info(test, "bind %u TDIs, %llu MiB of BARs each: %lu SEAMCALLs (minimum %lu), %lu pages (minimum %lu: %lu MMIOMT, %u DEVIFMT, %u DMAR, %u TDI)\n",
+		   n, bar >> 20, calls, min_calls, pages, min_pages, mmiomt_pages, NR_DEVIFMT,
+		   1 + 2 * n, NR_DEVIF_PAGES * n);
+
+	calls = env->fake->nr_calls;
+	for (i = 0; i < n; i++)
+		tdx_host_tdi_unbind(tdi[i]);
+	calls = env->fake->nr_calls - calls;
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), 0);
+	expect_tables_empty(test, env);
+	kunit_info(test, "unbind %u TDIs: %lu SEAMCALLs, %lu of them TDH.PHYMEM.PAGE.WBINVD\n",
+		   n, calls, min_pages);
 }
 
 static struct kunit_case tdx_host_tdi_test_cases[] = {
@@ -979,6 +1314,11 @@ static struct kunit_case tdx_host_tdi_test_cases[] = {
 	KUNIT_CASE_PARAM(guest_req_rejects_bad_requests_without_side_effects,
 			 guest_bad_gen_params),
 	KUNIT_CASE(concurrent_binds_of_different_tdis),
+	KUNIT_CASE(unbind_keeps_what_an_unanswered_invalidation_holds),
+	KUNIT_CASE(tdis_share_the_levels_and_the_last_one_removes_them),
+	KUNIT_CASE(mmio_gets_a_level0_page_per_512k),
+	KUNIT_CASE_PARAM_ATTR(bench_bind_tdis_of_one_device, bench_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 

@@ -32,6 +32,7 @@
 
 #include "tdx_host_keyp.h"
 #include "tdx_host_link.h"
+#include "tdx_host_tables.h"
 #include "tdx_host_tdi.h"
 #include "tdx_host_tsm.h"
 
@@ -209,6 +210,11 @@ static void tdx_host_tsm_unregister_action(void *tsm_dev)
 	tdx_host_tsm_unregister(tsm_dev);
 }
 
+static void tdx_host_tables_fini_action(void *tables)
+{
+	tdx_host_tables_fini(tables);
+}
+
 /**
  * tdx_host_tsm_init() - Register tdx-host as the PCI link TSM
  * @dev: the tdx-host device
@@ -226,14 +232,24 @@ static void tdx_host_tsm_unregister_action(void *tsm_dev)
 int tdx_host_tsm_init(struct device *dev, const struct tdx_sys_info *sysinfo,
 		      const struct tdx_host_iommus *iommus)
 {
+	struct tdx_host_tables *tables;
 	struct tdx_host_link_cfg *cfg;
 	struct tsm_dev *tsm_dev;
+	int ret;
 
 	cfg = devm_kzalloc(dev, sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
+	tables = devm_kzalloc(dev, sizeof(*tables), GFP_KERNEL);
+	if (!cfg || !tables)
 		return -ENOMEM;
+	/* Forgotten after the TSM is unregistered, when no TDI is left */
+	tdx_host_tables_init(tables);
+	ret = devm_add_action_or_reset(dev, tdx_host_tables_fini_action, tables);
+	if (ret)
+		return ret;
+
 	*cfg = (struct tdx_host_link_cfg) {
 		.iommus = iommus,
+		.tables = tables,
 		.spdm_mt_pages = sysinfo->connect.spdm_mt_page_count,
 		.ide_mt_pages = sysinfo->connect.ide_mt_page_count,
 		.dev_info_pages = sysinfo->connect.spdm_max_dev_info_pages,

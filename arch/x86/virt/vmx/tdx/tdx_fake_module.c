@@ -513,8 +513,13 @@ static u64 tdx_fake_ext_mem_add(struct tdx_fake_module *fake, struct tdx_module_
 	const u64 *root;
 	unsigned int i;
 
+	/*
+	 * Which status a module gives Extensions leaves before TDH.SYS.CONFIG
+	 * enabled TDX Connect is not public: the public one for a leaf called
+	 * in the wrong system state stands in.
+	 */
 	if (!(fake->config_features & TDX_FEATURES0_TDX_CONNECT))
-		return TDX_SYSCONFIG_NOT_DONE;
+		return TDX_SYS_STATE_INCORRECT;
 	if (fake->ext_initialized)
 		return TDX_SYS_NOT_READY;
 	if ((info & TDX_FAKE_LIST_INFO_RSVD) || first > last)
@@ -565,7 +570,7 @@ static u64 tdx_fake_ext_init(struct tdx_fake_module *fake, struct tdx_module_arg
 	u64 ret;
 
 	if (!(fake->config_features & TDX_FEATURES0_TDX_CONNECT))
-		return TDX_SYSCONFIG_NOT_DONE;
+		return TDX_SYS_STATE_INCORRECT;
 	/* The pool must be complete, and Extensions start only once. */
 	if (fake->ext_initialized || fake->pool_pages != fake->pool_required_pages)
 		return TDX_SYS_NOT_READY;

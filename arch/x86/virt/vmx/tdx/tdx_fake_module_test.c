@@ -216,10 +216,10 @@ static void mem_add_needs_tdx_connect_configured(struct kunit *test)
 	u64 *root = test_list(test, fake, 1);
 
 	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 0), NULL),
-			TDX_SYSCONFIG_NOT_DONE);
+			TDX_SYS_STATE_INCORRECT);
 	KUNIT_ASSERT_EQ(test, sys_config(0, 0), TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 0), NULL),
-			TDX_SYSCONFIG_NOT_DONE);
+			TDX_SYS_STATE_INCORRECT);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 }
 

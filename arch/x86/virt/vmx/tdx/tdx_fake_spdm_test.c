@@ -297,8 +297,12 @@ static struct tdx_ide_stream_cfg stream_cfg(void)
 	};
 }
 
-#define STREAM_INFO	(FIELD_PREP(TDX_IDE_STREAM_INFO_RP_DEVFN, RP_DEVFN) | \
-			 TDX_IDE_STREAM_INFO_SELECTIVE)
+/* a function, not a macro: sparse cannot expand FIELD_PREP() in KUNIT_*() */
+static u64 stream_info(void)
+{
+	return FIELD_PREP(TDX_IDE_STREAM_INFO_RP_DEVFN, RP_DEVFN) |
+	       TDX_IDE_STREAM_INFO_SELECTIVE;
+}
 
 static u64 stream_create(struct env *e, struct stream *s, u64 info,
 			 const struct tdx_ide_stream_cfg *cfg)
@@ -386,7 +390,7 @@ static void connect_with_key_update_to_delete_gives_every_page_back(struct kunit
 	KUNIT_EXPECT_EQ(test, sess->dev_info_len, 256);
 	KUNIT_EXPECT_EQ(test, do_mng(e, TDX_SPDM_MNG_HEARTBEAT), TDX_SUCCESS);
 
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
 	KUNIT_EXPECT_LE(test, s.id, 254);
 	fst = tdx_fake_spdm_stream(e->fs, s.id);
 	KUNIT_ASSERT_NOT_NULL(test, fst);
@@ -566,7 +570,7 @@ static void ide_km_fails_on_the_devices_spdm_error(struct kunit *test)
 	struct stream s = {};
 
 	create_and_connect(e);
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
 	e->fs->error_nth = e->fs->nr_dev_msgs + 2;
 	KUNIT_EXPECT_EQ(test, do_km(e, &s, TDX_IDE_KM_SETUP),
 			TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9);
@@ -585,7 +589,7 @@ static void spdm_delete_is_refused_while_streams_exist_or_connected(struct kunit
 	u64 released;
 
 	create_and_connect(e);
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
 	scoped_guard(tdx_spdm_ide)
 		KUNIT_EXPECT_EQ(test, tdh_spdm_delete(e->spdm_id, e->spdm_ho, &released),
 				TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
@@ -607,7 +611,7 @@ static void stream_block_is_refused_before_km_stop(struct kunit *test)
 	struct stream s = {};
 
 	create_and_connect(e);
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
 	KUNIT_ASSERT_EQ(test, do_km(e, &s, TDX_IDE_KM_SETUP), TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, stream_block(e, &s), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
 	expect_refusal(test, e->fs, "KM stop first");
@@ -624,7 +628,7 @@ static void stream_delete_is_refused_before_block(struct kunit *test)
 	struct stream s = {};
 
 	create_and_connect(e);
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
 	KUNIT_EXPECT_EQ(test, stream_delete(e, &s), TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
 	expect_refusal(test, e->fs, "not blocked");
 	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(e->fake, page_to_phys(s.list->pages[0])));
@@ -664,8 +668,8 @@ static void stream_create_fails_when_streams_run_out(struct kunit *test)
 
 	e->fs->max_streams = 1;
 	create_and_connect(e);
-	KUNIT_ASSERT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, stream_create(e, &t, STREAM_INFO, &cfg),
+	KUNIT_ASSERT_EQ(test, stream_create(e, &s, stream_info(), &cfg), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, stream_create(e, &t, stream_info(), &cfg),
 			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
 	expect_refusal(test, e->fs, "no IDE stream left");
 	KUNIT_EXPECT_FALSE(test, tdx_fake_owns(e->fake, page_to_phys(t.list->pages[0])));
@@ -692,7 +696,7 @@ static void stream_create_refuses_a_link_stream(struct kunit *test)
 {
 	struct tdx_ide_stream_cfg cfg = stream_cfg();
 
-	stream_create_refuses(test, STREAM_INFO & ~TDX_IDE_STREAM_INFO_SELECTIVE, &cfg,
+	stream_create_refuses(test, stream_info() & ~TDX_IDE_STREAM_INFO_SELECTIVE, &cfg,
 			      TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX, "link streams");
 }
 
@@ -701,7 +705,7 @@ static void stream_create_refuses_nonzero_stream_control(struct kunit *test)
 	struct tdx_ide_stream_cfg cfg = stream_cfg();
 
 	cfg.ctrl = PCI_IDE_SEL_CTL_EN;
-	stream_create_refuses(test, STREAM_INFO, &cfg,
+	stream_create_refuses(test, stream_info(), &cfg,
 			      TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9, "stream control");
 }
 
@@ -710,7 +714,7 @@ static void stream_create_refuses_an_invalid_rid_association(struct kunit *test)
 	struct tdx_ide_stream_cfg cfg = stream_cfg();
 
 	cfg.rid_assoc[1] &= ~(u64)PCI_IDE_SEL_RID_2_VALID;
-	stream_create_refuses(test, STREAM_INFO, &cfg, TDX_OPERAND_INVALID | 0x0b,
+	stream_create_refuses(test, stream_info(), &cfg, TDX_OPERAND_INVALID | 0x0b,
 			      "RID association 2");
 }
 
@@ -721,7 +725,7 @@ static void stream_create_refuses_an_unconnected_session(struct kunit *test)
 	struct stream s = {};
 
 	KUNIT_ASSERT_EQ(test, do_create(e), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, stream_create(e, &s, STREAM_INFO, &cfg),
+	KUNIT_EXPECT_EQ(test, stream_create(e, &s, stream_info(), &cfg),
 			TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX);
 	expect_refusal(test, e->fs, "not connected");
 	do_delete(e);

@@ -56,6 +56,8 @@ static const char * const tdx_leaf_names[] = {
 	[TDH_MMIO_MAP]		= "TDH.MMIO.MAP",
 	[TDH_MMIO_BLOCK]	= "TDH.MMIO.BLOCK",
 	[TDH_MMIO_UNMAP]	= "TDH.MMIO.UNMAP",
+	[TDH_IQ_INV_REQUEST]	= "TDH.IQ.INV.REQUEST",
+	[TDH_IQ_INV_PROCESS]	= "TDH.IQ.INV.PROCESS",
 	[TDH_DEVIFMT_ADD]	= "TDH.DEVIFMT.ADD",
 	[TDH_DEVIFMT_REMOVE]	= "TDH.DEVIFMT.REMOVE",
 	[TDH_DEVIFMT_RD]	= "TDH.DEVIFMT.RD",
@@ -143,11 +145,18 @@ VISIBLE_IF_KUNIT void tdx_seamcall_report(u64 fn, u64 status,
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_seamcall_report);
 
+/* Bits 47:40 of a status: its class; 0x0f is the TDX Connect class */
+#define TDX_STATUS_CLASS		GENMASK_ULL(47, 40)
+#define TDX_STATUS_CLASS_CONNECT	0x0f
+
 /*
- * The status classes that callers of tdx_seamcall_ver() act on; bits 31:0
- * only carry details such as the operand ID.  The SPDM statuses ask the
- * host to exchange a message with the device or to refresh the session
- * keys, then call again.
+ * The statuses that callers of tdx_seamcall_ver() act on; bits 31:0 only
+ * carry details such as the operand ID.  The SPDM statuses ask the host
+ * to exchange a message with the device or to refresh the session keys,
+ * then call again.  The rest of the TDX Connect class are the module's
+ * refusals of an operation in the state its objects are in (a DMAR entry
+ * not blocked, a TDI not stopped, a metadata page not empty): the caller
+ * that made the operation names them.
  */
 static bool tdx_status_known(u64 status)
 {
@@ -156,11 +165,9 @@ static bool tdx_status_known(u64 status)
 	case TDX_INTERRUPTED_RESUMABLE:
 	case TDX_OPERAND_BUSY:
 	case TDX_OPERAND_INVALID:
-	case TDX_SPDM_REQUEST:
-	case TDX_SPDM_SESSION_KEY_REQUIRE_REFRESH:
 		return true;
 	default:
-		return false;
+		return FIELD_GET(TDX_STATUS_CLASS, status) == TDX_STATUS_CLASS_CONNECT;
 	}
 }
 

@@ -178,6 +178,9 @@ static const u64 tdx_known_statuses[] = {
 	TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX,
 	0xC0000F5700000000ULL,
 	0xC0000F4500000000ULL,
+	/* TDX Connect refusals: DMAR_INVALID_INV_STATE, DEVIFMT_NOT_PRESENT */
+	0xC0000F0800000001ULL,
+	0xC0000F4000000001ULL,
 };
 
 static void tdx_status_desc(const u64 *status, char *desc)
