@@ -28,7 +28,6 @@
 #include <asm/tdx_release.h>
 #include <asm/tdx_tdi.h>
 
-
 #include "tdx_host_dmar.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
