@@ -11,8 +11,6 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 
-#include <kunit/visibility.h>
-
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
 #include <asm/tdx_page_list.h>
@@ -188,7 +186,6 @@ err:
 	tdx_host_dmar_free(dmar);
 	return -ENOMEM;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_dmar_init);
 
 /**
  * tdx_host_dmar_free() - Free what tdx_host_dmar_init() allocated
@@ -208,7 +205,6 @@ void tdx_host_dmar_free(struct tdx_host_dmar *dmar)
 		__free_page(dmar->status);
 	dmar->status = NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_dmar_free);
 
 /**
  * tdx_host_dmar_setup() - Add the trusted DMA remapping entries of a TDI
@@ -279,7 +275,6 @@ err:
 	tdx_host_dmar_teardown(dmar);
 	return -EIO;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_dmar_setup);
 
 /**
  * tdx_host_dmar_teardown() - Remove the trusted DMA remapping entries of a TDI
@@ -342,4 +337,3 @@ void tdx_host_dmar_teardown(struct tdx_host_dmar *dmar)
 				  &dmar->tables->dmar_rte, dmar, tdx_host_dmar_rte_addr(dmar));
 	dmar->nr_added = 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_dmar_teardown);

@@ -177,7 +177,6 @@ int tdx_host_tree_get(struct tdx_host_tables *t, const struct tdx_host_tree *tre
 	mutex_unlock(&t->lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tree_get);
 
 /**
  * tdx_host_tree_put() - Drop a user of the levels tdx_host_tree_get() made sure of
@@ -200,7 +199,6 @@ void tdx_host_tree_put(struct tdx_host_tables *t, const struct tdx_host_tree *tr
 	tdx_host_tree_drop(t, tree, xa, ctx, addr, 1);
 	mutex_unlock(&t->lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tree_put);
 
 /**
  * tdx_host_tree_nr_pages() - Pages of one tree the module holds for the host
@@ -300,7 +298,7 @@ static u64 tdx_host_devifmt_remove(void *ctx, u64 func_id, unsigned int level,
 }
 
 /* A page of level N-1 entries serves the FUNCTION_IDs equal above bit 9N. */
-const struct tdx_host_tree tdx_host_devifmt_tree = {
+static const struct tdx_host_tree tdx_host_devifmt_tree = {
 	.add_op = "TDH.DEVIFMT.ADD",
 	.remove_op = "TDH.DEVIFMT.REMOVE",
 	.top = TDX_DEVIFMT_LEVEL_ROOT,
@@ -313,7 +311,6 @@ const struct tdx_host_tree tdx_host_devifmt_tree = {
 	.add = tdx_host_devifmt_add,
 	.remove = tdx_host_devifmt_remove,
 };
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_devifmt_tree);
 
 /* MMIOMT: the entry of level N for an MMIO address, N = 1 to 5 (the root) */
 static u64 tdx_host_mmiomt_idx(u64 pa, unsigned int level)
@@ -340,7 +337,7 @@ static u64 tdx_host_mmiomt_remove(void *ctx, u64 pa, unsigned int level, u64 *re
  * A page of level N-1 is pointed to by one of the four nodes of a level-N
  * entry: it covers the 128 entries of level N-1 below that node.
  */
-const struct tdx_host_tree tdx_host_mmiomt_tree = {
+static const struct tdx_host_tree tdx_host_mmiomt_tree = {
 	.add_op = "TDH.MMIOMT.ADD",
 	.remove_op = "TDH.MMIOMT.REMOVE",
 	.top = TDX_MMIOMT_LEVEL_ROOT,
@@ -354,7 +351,6 @@ const struct tdx_host_tree tdx_host_mmiomt_tree = {
 	.add = tdx_host_mmiomt_add,
 	.remove = tdx_host_mmiomt_remove,
 };
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_mmiomt_tree);
 
 /**
  * tdx_host_devifmt_get() - Make sure the DEVIFMT has the levels of a TDI

@@ -54,9 +54,6 @@ struct tdx_host_tables {
 	struct xarray dmar_rte;
 };
 
-extern const struct tdx_host_tree tdx_host_devifmt_tree;
-extern const struct tdx_host_tree tdx_host_mmiomt_tree;
-
 void tdx_host_tables_init(struct tdx_host_tables *t);
 int tdx_host_tables_fini(struct tdx_host_tables *t);
 int tdx_host_tree_get(struct tdx_host_tables *t, const struct tdx_host_tree *tree,
