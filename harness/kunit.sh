@@ -28,7 +28,7 @@
 
 KBUILD=${KBUILD:-$BUILD/kunit}
 ACCEL=${KUNIT_ACCEL:-tcg}
-TIMEOUT=${KUNIT_TIMEOUT:-900}
+TIMEOUT=${KUNIT_TIMEOUT:-1200}
 # KUNIT_FILTER="tdx_host_link*" runs only the suites (or suite.test) matching
 FILTER=${KUNIT_FILTER:+ kunit.filter_glob=$KUNIT_FILTER}
 kunit=$TREE/tools/testing/kunit/kunit.py

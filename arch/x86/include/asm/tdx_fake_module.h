@@ -33,12 +33,17 @@ struct tracepoint;
  * struct tdx_fake_iommu - a VT-d unit as the fake module sees it
  * @vtbar: register base the host names it by in TDH.IOMMU.SETUP
  * @tdx_capable: false makes TDH.IOMMU.SETUP fail with TDX_OPERAND_INVALID
+ *	on RCX, the operand that names the unit
+ * @invalid_operand: an operand ID other than RCX (TDX_OPERAND_ID_RCX) makes
+ *	TDH.IOMMU.SETUP of a TDX capable unit fail with TDX_OPERAND_INVALID on
+ *	that operand, before the module takes anything; 0 (RAX) for none
  * @set_up: TDH.IOMMU.SETUP completed and no TDH.IOMMU.CLEAR since
  * @mt_hpa: the IOMMU_MT operand of the TDH.IOMMU.SETUP that set it up
  */
 struct tdx_fake_iommu {
 	u64 vtbar;
 	bool tdx_capable;
+	u8 invalid_operand;
 	bool set_up;
 	u64 mt_hpa;
 };

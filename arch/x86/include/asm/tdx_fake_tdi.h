@@ -59,6 +59,19 @@ enum tdx_fake_tdi_table {
 /* Levels of pages per table: DEVIFMT 0-3, MMIOMT 0-4, DMAR 1-3 */
 #define TDX_FAKE_TDI_NR_LEVELS		5
 
+/*
+ * The TD's own TDISP request, as the module tracks it (td_tdisp_req_sts
+ * in tdh_devif_request.c and tdh_devif_response.c): none, written by
+ * TDG.DEVIF.REQUEST, secured by TDH.DEVIF.REQUEST in TD mode, answered by
+ * TDH.DEVIF.RESPONSE in TD mode into the TD's buffer.
+ */
+enum {
+	TDX_FAKE_TD_REQ_NONE,
+	TDX_FAKE_TD_REQ_REQUESTED,
+	TDX_FAKE_TD_REQ_GENERATED,
+	TDX_FAKE_TD_REQ_PROCESSED,
+};
+
 /**
  * struct tdx_fake_devif - one TDI as the fake module sees it
  * @func_id: its FUNCTION_ID
@@ -72,6 +85,8 @@ enum tdx_fake_tdi_table {
  * @vmm_buf: its host message buffer page
  * @tdisp_state: TDX_TDISP_CONFIG_UNLOCKED and so on
  * @pending: the code of the outstanding TDISP request, 0 for none
+ * @td_req: where the TD's own request is, TDX_FAKE_TD_REQ_*
+ * @td_code: the TD's request code, then the code of its answer
  * @nr_mmio_mapped: its MMIO pages mapped with TDH.MMIO.MAP
  * @dma_mapped: the TD accepted a PASIDTE of its RID that is not removed
  *		(the module keeps this flag in the control structure)
@@ -87,6 +102,8 @@ struct tdx_fake_devif {
 	u64 vmm_buf;
 	u8 tdisp_state;
 	u8 pending;
+	u8 td_req;
+	u8 td_code;
 	unsigned int nr_mmio_mapped;
 	bool dma_mapped;
 };
@@ -200,6 +217,10 @@ struct tdx_fake_iq {
  * @busy_nth: knob: the n-th (1-based) call of these leaves returns
  *	      TDX_OPERAND_BUSY with the RCX operand ID and no side effect,
  *	      as when another caller holds its entry
+ * @remove_vm_handle: knob, hostile: if not 0, the TD a successful
+ *		      TDH.DEVIF.REMOVE names instead of the TDI's own
+ * @req_len: knob, hostile: if not 0, the request length TDH.DEVIF.REQUEST
+ *	     reports, U64_MAX for 0
  * @fail_nth: 1-based number of the call of these leaves to fail, 0 for none
  * @fail_status: status that call returns, without any side effect
  * @nr_calls: calls of these leaves (of any leaf the fake module passes on)
@@ -228,6 +249,8 @@ struct tdx_fake_tdi {
 	unsigned int interrupt_nth;
 	unsigned int nr_resumable;
 	unsigned int busy_nth;
+	u64 remove_vm_handle;
+	u64 req_len;
 	unsigned int fail_nth;
 	u64 fail_status;
 	unsigned int nr_calls;
@@ -246,6 +269,8 @@ unsigned long tdx_fake_tdi_nr_pages(struct tdx_fake_tdi *ft, enum tdx_fake_tdi_t
 u64 tdx_fake_tdi_accept_dma(struct tdx_fake_tdi *ft, u64 pasidte_idx);
 u64 tdx_fake_tdi_digest(struct tdx_fake_tdi *ft);
 void tdx_fake_tdi_set_state(struct tdx_fake_tdi *ft, u32 func_id, u8 state);
+u64 tdx_fake_tdi_td_request(struct tdx_fake_tdi *ft, u32 func_id, u8 code);
+u64 tdx_fake_tdi_td_response(struct tdx_fake_tdi *ft, u32 func_id, u8 *code);
 size_t tdx_fake_tdisp_device(const void *req, size_t req_len, void *rsp,
 			     size_t rsp_size, u32 error);
 size_t tdx_fake_tdisp_relay(struct page *req, u64 req_len, struct page *rsp, u32 error);

@@ -303,6 +303,7 @@
  * Software structures below.
  */
 
+struct kvm;
 struct page;
 
 /**
@@ -350,5 +351,29 @@ u64 tdh_mmiomt_remove(u64 mmiomt_idx, u64 *released_pfn);
 u64 tdh_mmio_map(u64 gpa_info, u64 vm_handle, u64 mmio_pa);
 u64 tdh_mmio_block(u64 gpa_info, u64 vm_handle);
 u64 tdh_mmio_unmap(u64 gpa_info, u64 vm_handle);
+
+/**
+ * typedef tdx_td_tdr_fn - KVM's lookup of the TDR page of a TD
+ * @kvm: a VM
+ * @tdr_pa: the physical address of the VM's TDR page
+ *
+ * Return: 0, or -EINVAL if @kvm is not a TD with its TDR page set up.
+ */
+typedef int (*tdx_td_tdr_fn)(struct kvm *kvm, u64 *tdr_pa);
+
+#if IS_ENABLED(CONFIG_INTEL_TDX_CONNECT)
+int tdx_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa);
+int tdx_td_register_lookup(tdx_td_tdr_fn lookup);
+void tdx_td_unregister_lookup(tdx_td_tdr_fn lookup);
+#else
+static inline int tdx_td_register_lookup(tdx_td_tdr_fn lookup)
+{
+	return 0;
+}
+
+static inline void tdx_td_unregister_lookup(tdx_td_tdr_fn lookup)
+{
+}
+#endif
 
 #endif /* _ASM_X86_TDX_TDI_H */

@@ -7,7 +7,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/gfp.h>
-#include <linux/iopoll.h>
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 
@@ -55,13 +55,30 @@ static u64 tdx_host_dmar_idx(const struct tdx_host_dmar *dmar, unsigned int leve
 	       FIELD_PREP(TDX_DMAR_IDX_LEVEL, level);
 }
 
+/*
+ * Wait for the IOMMU's status write of @data.  The budget is counted in
+ * polls, not in time, so that a stalled vCPU or a loaded host does not use
+ * up the IOMMU's time: at least TDX_HOST_DMAR_INV_TIMEOUT_US in all.
+ */
+static bool tdx_host_dmar_wait(const u32 *word, u32 data)
+{
+	unsigned int i;
+
+	for (i = 0; i < TDX_HOST_DMAR_INV_TIMEOUT_US / TDX_HOST_DMAR_POLL_US; i++) {
+		if (READ_ONCE(*word) == data)
+			return true;
+		usleep_range(TDX_HOST_DMAR_POLL_US, 2 * TDX_HOST_DMAR_POLL_US);
+	}
+	return READ_ONCE(*word) == data;
+}
+
 /* Invalidate what the IOMMU cached of an entry that is blocked. */
 static u64 tdx_host_dmar_invalidate(struct tdx_host_dmar *dmar, unsigned int type,
 				    const char **op)
 {
 	u32 *word = page_address(dmar->status);
 	u64 wait[4], status;
-	u32 data, val;
+	u32 data;
 
 	/* Never 0, which the page holds before the IOMMU writes it */
 	data = ++dmar->cookie ?: ++dmar->cookie;
@@ -79,8 +96,7 @@ static u64 tdx_host_dmar_invalidate(struct tdx_host_dmar *dmar, unsigned int typ
 		return status;
 
 	*op = "the IOMMU's invalidation wait";
-	if (read_poll_timeout(READ_ONCE, val, val == data, 10, TDX_HOST_DMAR_INV_TIMEOUT_US,
-			      false, *word)) {
+	if (!tdx_host_dmar_wait(word, data)) {
 		/* It may still write the page: it can never be freed. */
 		dmar->status = NULL;
 		return TDX_SW_ERROR;

@@ -14,8 +14,10 @@ struct page;
 struct tdx_host_tables;
 struct tdx_page_list;
 
-/* How long the IOMMU may take to complete one invalidation */
+/* How long the IOMMU may take to complete one invalidation, at least */
 #define TDX_HOST_DMAR_INV_TIMEOUT_US	100000
+/* How often its status is looked at meanwhile */
+#define TDX_HOST_DMAR_POLL_US		1000
 
 /* The levels of a TDI's trusted DMA remapping, in the order they are added */
 enum tdx_host_dmar_level {

@@ -8,7 +8,8 @@
  * the module runs the unit's trusted side with.  tdx-host does this for
  * every VT-d unit when it probes, before it registers anything else, and
  * takes every unit back with TDH.IOMMU.CLEAR, in reverse, when it goes
- * away.  Units the module reports as not TDX capable are skipped.
+ * away.  Units the module reports as not TDX capable are skipped.  While
+ * a unit is set up, the module owns the upper half of its domain IDs.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
@@ -32,10 +33,62 @@
 #include "tdx_host_iommu.h"
 
 /*
- * Set up one unit with an IOMMU_MT of its own.  A unit that is not TDX
- * capable is counted and left alone; the module owns nothing of an
- * IOMMU_MT it refused that way.  After any other failure the module may
- * own the IOMMU_MT, so it is leaked.
+ * TDH.IOMMU.SETUP names the unit by its register base in RCX: the module
+ * refuses a unit that is not TDX capable with TDX_OPERAND_INVALID on that
+ * operand.  The same status on any other operand, or any other status, is
+ * a failure.
+ */
+static bool tdx_host_iommu_not_capable(u64 status)
+{
+	return status == (TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX);
+}
+
+/**
+ * tdx_host_iommu_reserve_dids() - Leave a unit's upper domain IDs to the module
+ * @reg_base: register base address of the VT-d unit
+ *
+ * The TDX module tags the trusted DMA of a unit set up for TDX Connect
+ * with domain IDs from the upper half of the unit's domain-ID space; the
+ * host VT-d driver keeps to the lower half from here on.  Tests supply
+ * their own.
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, -EBUSY if the host uses upper-half domain IDs of the unit,
+ * or -ENODEV if the VT-d driver has no unit at @reg_base.
+ */
+VISIBLE_IF_KUNIT int tdx_host_iommu_reserve_dids(u64 reg_base)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_iommu_reserve_dids, reg_base);
+
+	return intel_iommu_reserve_upper_dids(reg_base);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reserve_dids);
+
+/**
+ * tdx_host_iommu_unreserve_dids() - Give a unit's domain IDs back to the host
+ * @reg_base: register base address of the VT-d unit
+ *
+ * Undoes tdx_host_iommu_reserve_dids() once the module no longer has the
+ * unit.  Tests supply their own.
+ *
+ * Context: Process context, may sleep.
+ */
+VISIBLE_IF_KUNIT void tdx_host_iommu_unreserve_dids(u64 reg_base)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_host_iommu_unreserve_dids, reg_base);
+
+	intel_iommu_unreserve_upper_dids(reg_base);
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_unreserve_dids);
+
+/*
+ * Set up one unit with an IOMMU_MT of its own, its upper domain IDs left
+ * to the module first.  A unit that is not TDX capable is counted and
+ * left alone; the module owns nothing of an IOMMU_MT it refused that way.
+ * After any other failure of the SEAMCALL the module may own the
+ * IOMMU_MT, so it is leaked; the domain IDs are given back all the same,
+ * as the module gave no ID for the unit that trusted DMA could be set up
+ * with.
  */
 static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base,
 				    unsigned int iq_order, unsigned int nr_mt_pages)
@@ -43,14 +96,25 @@ static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base
 	struct tdx_host_iommu *unit = &iommus->units[iommus->nr_set_up];
 	struct tdx_iommu_mt *mt;
 	u64 status, iommu_id;
+	int ret;
+
+	ret = tdx_host_iommu_reserve_dids(reg_base);
+	if (ret) {
+		pr_err("VT-d unit at 0x%llx: cannot leave its upper domain IDs to the TDX module: %d\n",
+		       reg_base, ret);
+		return ret;
+	}
 
 	mt = tdx_iommu_mt_alloc(iq_order, nr_mt_pages);
-	if (IS_ERR(mt))
-		return PTR_ERR(mt);
+	if (IS_ERR(mt)) {
+		ret = PTR_ERR(mt);
+		goto err_unreserve;
+	}
 
 	status = tdh_iommu_setup(reg_base, mt, &iommu_id);
-	if ((status & TDX_SEAMCALL_STATUS_MASK) == TDX_OPERAND_INVALID) {
+	if (tdx_host_iommu_not_capable(status)) {
 		tdx_iommu_mt_free(mt);
+		tdx_host_iommu_unreserve_dids(reg_base);
 		pr_info("VT-d unit at 0x%llx is not TDX capable, skipped\n", reg_base);
 		iommus->nr_not_capable++;
 		return 0;
@@ -59,7 +123,8 @@ static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base
 		pr_err("TDH.IOMMU.SETUP of the VT-d unit at 0x%llx failed: 0x%016llx\n",
 		       reg_base, status);
 		tdx_iommu_mt_release(mt, "TDH.IOMMU.SETUP", status);
-		return -EIO;
+		ret = -EIO;
+		goto err_unreserve;
 	}
 
 	unit->reg_base = reg_base;
@@ -67,6 +132,10 @@ static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base
 	unit->mt = mt;
 	iommus->nr_set_up++;
 	return 0;
+
+err_unreserve:
+	tdx_host_iommu_unreserve_dids(reg_base);
+	return ret;
 }
 
 /**
@@ -75,9 +144,10 @@ static int tdx_host_iommu_setup_one(struct tdx_host_iommus *iommus, u64 reg_base
  *
  * Runs TDH.IOMMU.CLEAR on the units in the reverse order of their setup
  * and frees each IOMMU_MT after tdx_iommu_mt_release() has checked that
- * the module gave all of it back.  The IOMMU_MT of a unit whose CLEAR
- * fails stays with the module: it is leaked with one WARN and the other
- * units are still cleared.
+ * the module gave all of it back; then the host may use every domain ID
+ * of the unit again.  The IOMMU_MT of a unit whose CLEAR fails stays with
+ * the module: it is leaked with one WARN, the upper domain IDs of the
+ * unit stay the module's, and the other units are still cleared.
  *
  * Context: Process context, may sleep.
  */
@@ -89,6 +159,9 @@ VISIBLE_IF_KUNIT void tdx_host_iommus_clear(struct tdx_host_iommus *iommus)
 
 		status = tdh_iommu_clear(unit->iommu_id, unit->mt);
 		tdx_iommu_mt_release(unit->mt, "TDH.IOMMU.CLEAR", status);
+		/* A unit the module kept may still carry trusted DMA. */
+		if (status == TDX_SUCCESS)
+			tdx_host_iommu_unreserve_dids(unit->reg_base);
 		unit->mt = NULL;
 		iommus->nr_set_up--;
 	}
@@ -105,15 +178,19 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommus_clear);
  *		 global metadata field
  *
  * Runs TDH.IOMMU.SETUP on each unit in the order of @reg_bases, each with
- * an IOMMU_MT of its own.  Units the module reports as not TDX capable
- * (TDX_OPERAND_INVALID) are skipped with one message each.  If a unit
- * fails otherwise, the units set up before it are cleared again, in
- * reverse, as tdx_host_iommus_clear() does.
+ * an IOMMU_MT of its own, after the host VT-d driver has left the upper
+ * half of the unit's domain IDs to the module.  Units the module reports
+ * as not TDX capable (TDX_OPERAND_INVALID on RCX) are skipped with one
+ * message each.  If a unit fails otherwise, the units set up before it
+ * are cleared again, in reverse, as tdx_host_iommus_clear() does.  A unit
+ * whose upper domain IDs the host already uses fails too: TDX Connect
+ * would be offered for devices behind it that it cannot connect.
  *
  * Context: Process context, may sleep.
  * Return: the units set up, to be given to tdx_host_iommus_clear();
- * ERR_PTR(-EIO) if the TDX module failed a unit, ERR_PTR(-ENOMEM) or
- * another error of tdx_iommu_mt_alloc() otherwise.
+ * ERR_PTR(-EIO) if the TDX module failed a unit, ERR_PTR(-EBUSY) if the
+ * host uses upper-half domain IDs of a unit, ERR_PTR(-ENOMEM) or another
+ * error of tdx_iommu_mt_alloc() or of the VT-d driver otherwise.
  */
 VISIBLE_IF_KUNIT struct tdx_host_iommus *
 tdx_host_iommus_setup(const u64 *reg_bases, unsigned int nr,

@@ -69,6 +69,8 @@ struct tdx_host_iommus *tdx_host_iommus_setup(const u64 *reg_bases, unsigned int
 					      unsigned int iq_order,
 					      unsigned int nr_mt_pages);
 void tdx_host_iommus_clear(struct tdx_host_iommus *iommus);
+int tdx_host_iommu_reserve_dids(u64 reg_base);
+void tdx_host_iommu_unreserve_dids(u64 reg_base);
 #endif
 
 #endif /* _TDX_HOST_IOMMU_H */

@@ -8,6 +8,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/dmar.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -36,6 +37,8 @@
 #define TEST_MT_PAGES		3
 /* Pages the fake owns per IOMMU_MT: two blocks and the MT pages. */
 #define TEST_OWNED_PER_UNIT	((2 << TEST_IQ_ORDER) + TEST_MT_PAGES)
+/* The VT-d driver's first dynamic domain ID */
+#define IDA_START_DID_TEST	2
 /* A failure that does not mean "not TDX capable". */
 #define TEST_FAILURE		TDX_OPERAND_BUSY
 
@@ -63,6 +66,11 @@ struct iommu_test {
 	unsigned long blocks_reset;
 	unsigned long set_up_at_reset[TEST_MAX_RESETS];
 	struct page *reset_block[TEST_MAX_RESETS];
+
+	/* Units whose upper domain IDs are left to the module (bit per unit). */
+	unsigned long reserved;
+	unsigned long busy_units;	/* units whose reservation fails */
+	unsigned int nr_out_of_order;	/* (un)reservations while set up */
 };
 
 static struct iommu_test *state(void)
@@ -80,6 +88,47 @@ static unsigned long fake_set_up_units(struct tdx_fake_module *fake)
 			set_up |= BIT(i);
 	}
 	return set_up;
+}
+
+static int unit_of(u64 reg_base)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEST_NR_UNITS; i++) {
+		if (test_vtbars[i] == reg_base)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The VT-d driver's side: a unit's upper domain IDs are left to the
+ * module before its TDH.IOMMU.SETUP and given back after its CLEAR only.
+ */
+static int rec_reserve_dids(u64 reg_base)
+{
+	struct iommu_test *t = state();
+	int i = unit_of(reg_base);
+
+	if (i < 0)
+		return -ENODEV;
+	if (t->fake->iommus[i].set_up || t->reserved & BIT(i))
+		t->nr_out_of_order++;
+	if (t->busy_units & BIT(i))
+		return -EBUSY;
+	t->reserved |= BIT(i);
+	return 0;
+}
+
+static void rec_unreserve_dids(u64 reg_base)
+{
+	struct iommu_test *t = state();
+	int i = unit_of(reg_base);
+
+	if (i < 0 || t->fake->iommus[i].set_up || !(t->reserved & BIT(i)))
+		t->nr_out_of_order++;
+	if (i >= 0)
+		t->reserved &= ~BIT(i);
 }
 
 static struct page *rec_alloc_block(unsigned int order)
@@ -191,6 +240,8 @@ static int tdx_host_iommu_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, tdx_page_list_reset_page, rec_reset_page);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_meta, rec_alloc_meta);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_bulk_pages, rec_alloc_bulk_pages);
+	kunit_activate_static_stub(test, tdx_host_iommu_reserve_dids, rec_reserve_dids);
+	kunit_activate_static_stub(test, tdx_host_iommu_unreserve_dids, rec_unreserve_dids);
 
 	/* Added after the fake, so it runs before the fake frees what it owns. */
 	return kunit_add_action_or_reset(test, give_back_leaked_blocks, t);
@@ -216,6 +267,8 @@ static void expect_set_up(struct kunit *test, const struct tdx_host_iommus *iomm
 	unsigned int i, n = 0;
 
 	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), units);
+	KUNIT_EXPECT_EQ(test, state()->reserved, units);
+	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
 	KUNIT_ASSERT_EQ(test, iommus->nr_set_up, hweight_long(units));
 	for_each_set_bit(i, &units, TEST_NR_UNITS) {
 		const struct tdx_host_iommu *unit = &iommus->units[n++];
@@ -276,6 +329,8 @@ static void setup_and_clear_one_unit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, fake->iommus[0].set_up);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	expect_cleared_in_reverse(test, BIT(0), 0);
+	KUNIT_EXPECT_EQ(test, state()->reserved, 0);
+	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
 }
 
 /*
@@ -330,6 +385,8 @@ static void clear_takes_every_unit_back_in_reverse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
 	expect_cleared_in_reverse(test, GENMASK(TEST_NR_UNITS - 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, state()->reserved, 0);
+	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
 }
 
 /*
@@ -432,8 +489,79 @@ static void failure_midway_clears_what_was_set_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	expect_cleared_in_reverse(test, before, 0);
+	/* The failed unit's domain IDs too: the module gave it no ID. */
+	KUNIT_EXPECT_EQ(test, t->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_out_of_order, 0);
 
 	KUNIT_EXPECT_EQ(test, warns, f->seamcall ? 1 : 0);
+}
+
+/*
+ * A unit whose upper domain IDs the host already uses fails the setup
+ * before its TDH.IOMMU.SETUP, and the units before it are cleared.
+ */
+static void unit_with_upper_domain_ids_in_use_fails_setup(struct kunit *test)
+{
+	const unsigned int *busy = test->param_value;
+	struct tdx_fake_module *fake = state()->fake;
+	unsigned long before = GENMASK(*busy, 0) & ~BIT(*busy);
+	struct iommu_test *t = state();
+	struct tdx_host_iommus *iommus;
+
+	t->busy_units = BIT(*busy);
+	iommus = tdx_host_iommus_setup(test_vtbars, TEST_NR_UNITS, TEST_IQ_ORDER,
+				       TEST_MT_PAGES);
+	KUNIT_EXPECT_PTR_EQ(test, iommus, ERR_PTR(-EBUSY));
+	if (!IS_ERR(iommus))
+		tdx_host_iommus_clear(iommus);
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), *busy);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), *busy);
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	expect_cleared_in_reverse(test, before, 0);
+	KUNIT_EXPECT_EQ(test, t->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->nr_out_of_order, 0);
+}
+
+static const u8 other_operands[] = { TDX_OPERAND_ID_RDX, TDX_OPERAND_ID_R8 };
+
+static void other_operand_desc(const u8 *op, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "operand ID 0x%02x", *op);
+}
+
+KUNIT_ARRAY_PARAM(other_operand, other_operands, other_operand_desc);
+
+/*
+ * TDX_OPERAND_INVALID on any operand but RCX, the unit, is a failure of
+ * TDH.IOMMU.SETUP, not a unit that is not TDX capable: the setup fails,
+ * the unit before is cleared, and the IOMMU_MT is leaked with one WARN.
+ */
+static void invalid_operand_other_than_the_unit_fails_setup(struct kunit *test)
+{
+	const u8 *op = test->param_value;
+	struct tdx_fake_module *fake = state()->fake;
+	struct iommu_test *t = state();
+	struct tdx_host_iommus *iommus;
+	int warns = -1;
+
+	fake->iommu_mt_page_count = 0;
+	fake->iommus[1].invalid_operand = *op;
+	kunit_warning_suppress(test) {
+		iommus = tdx_host_iommus_setup(test_vtbars, TEST_NR_UNITS, TEST_IQ_ORDER, 0);
+		warns = KUNIT_SUPPRESSED_WARNING_COUNT();
+	}
+	KUNIT_EXPECT_PTR_EQ(test, iommus, ERR_PTR(-EIO));
+	if (!IS_ERR(iommus))
+		tdx_host_iommus_clear(iommus);
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), 2);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), 1);
+	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
+	KUNIT_EXPECT_EQ(test, t->reserved, 0);
+	KUNIT_EXPECT_EQ(test, warns, 1);
 }
 
 /*
@@ -470,6 +598,9 @@ static void clear_failure_leaks_that_unit_only(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, leaked_iq));
 	/* The others were freed in reverse, the leaked unit set up throughout. */
 	expect_cleared_in_reverse(test, all & ~BIT(leaked), BIT(leaked));
+	/* The module kept that unit, and its upper domain IDs with it. */
+	KUNIT_EXPECT_EQ(test, state()->reserved, BIT(leaked));
+	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
 }
 
 static struct kunit_case tdx_host_iommu_test_cases[] = {
@@ -480,6 +611,9 @@ static struct kunit_case tdx_host_iommu_test_cases[] = {
 	KUNIT_CASE(four_units_cost_one_seamcall_each_way),
 	KUNIT_CASE_PARAM(failure_midway_clears_what_was_set_up, midway_failure_gen_params),
 	KUNIT_CASE_PARAM(clear_failure_leaks_that_unit_only, nth_clear_gen_params),
+	KUNIT_CASE_PARAM(unit_with_upper_domain_ids_in_use_fails_setup, unit_gen_params),
+	KUNIT_CASE_PARAM(invalid_operand_other_than_the_unit_fails_setup,
+			 other_operand_gen_params),
 	{}
 };
 
@@ -489,7 +623,173 @@ static struct kunit_suite tdx_host_iommu_test_suite = {
 	.test_cases = tdx_host_iommu_test_cases,
 };
 
-kunit_test_suite(tdx_host_iommu_test_suite);
+/*
+ * The real VT-d unit of the KUnit machine (QEMU's intel-iommu), from the
+ * real DMAR table, set up against the fake TDX module with the real VT-d
+ * driver's domain-ID allocator.
+ */
+struct vtd_test {
+	struct tdx_fake_module *fake;
+	u64 reg_base;
+	unsigned long nr_dids;
+};
+
+static void unreserve_action(void *t)
+{
+	/* A unit a test left restricted must not stay so for later suites. */
+	intel_iommu_unreserve_upper_dids(((struct vtd_test *)t)->reg_base);
+}
+
+static int tdx_host_iommu_vtd_test_init(struct kunit *test)
+{
+	struct vtd_test *t;
+	u64 *reg_bases;
+	int nr;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+
+	nr = tdx_host_iommu_reg_bases(&reg_bases);
+	if (nr < 1) {
+		kunit_err(test, "no VT-d unit in the DMAR table: %d\n", nr);
+		return nr < 0 ? nr : -ENODEV;
+	}
+	t->reg_base = reg_bases[0];
+	kfree(reg_bases);
+	t->nr_dids = intel_iommu_nr_dids_kunit(t->reg_base);
+	if (t->nr_dids < 2 * IDA_START_DID_TEST)
+		return -ENODEV;
+
+	t->fake = tdx_fake_module_install(test);
+	t->fake->ext_initialized = true;
+	t->fake->iommu_mt_page_count = TEST_MT_PAGES;
+	if (tdx_fake_add_iommu(t->fake, t->reg_base, true))
+		return -ENOSPC;
+	return kunit_add_action_or_reset(test, unreserve_action, t);
+}
+
+static struct tdx_host_iommus *vtd_setup(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+
+	return tdx_host_iommus_setup(&t->reg_base, 1, TEST_IQ_ORDER, TEST_MT_PAGES);
+}
+
+/* The lowest domain ID from @min up that the real allocator gives, freed. */
+static int vtd_alloc_from(struct kunit *test, unsigned long min)
+{
+	struct vtd_test *t = test->priv;
+	int did = intel_iommu_alloc_did_kunit(t->reg_base, min);
+
+	if (did >= 0)
+		intel_iommu_free_did_kunit(t->reg_base, did);
+	return did;
+}
+
+/*
+ * While the unit is set up, the host allocates from the lower half only;
+ * after the CLEAR it may use the upper half again.
+ */
+static void set_up_unit_keeps_host_to_lower_half(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+	int half = t->nr_dids / 2, last = t->nr_dids - 1;
+	struct tdx_host_iommus *iommus;
+
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, half), half);
+
+	iommus = vtd_setup(test);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(iommus));
+	KUNIT_EXPECT_EQ(test, iommus->nr_set_up, 1);
+	KUNIT_EXPECT_TRUE(test, t->fake->iommus[0].set_up);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, half - 1), half - 1);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, half), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, last), -ENOSPC);
+
+	tdx_host_iommus_clear(iommus);
+	KUNIT_EXPECT_FALSE(test, t->fake->iommus[0].set_up);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, half), half);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, last), last);
+}
+
+/*
+ * An upper-half domain ID in use refuses the unit with -EBUSY before the
+ * module sees it; once it is free the unit is set up.
+ */
+static void upper_half_id_in_use_refuses_the_unit(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+	int half = t->nr_dids / 2, last = t->nr_dids - 1;
+	struct tdx_host_iommus *iommus;
+	int did;
+
+	/* Not set up: the whole space is the host's. */
+	did = intel_iommu_alloc_did_kunit(t->reg_base, last);
+	KUNIT_ASSERT_EQ(test, did, last);
+
+	iommus = vtd_setup(test);
+	intel_iommu_free_did_kunit(t->reg_base, did);
+	KUNIT_EXPECT_PTR_EQ(test, iommus, ERR_PTR(-EBUSY));
+	if (!IS_ERR(iommus))
+		tdx_host_iommus_clear(iommus);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_SETUP), 0);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, half), half);
+
+	iommus = vtd_setup(test);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(iommus));
+	KUNIT_EXPECT_EQ(test, iommus->nr_set_up, 1);
+	tdx_host_iommus_clear(iommus);
+}
+
+/* A unit the module refuses as not TDX capable keeps every domain ID. */
+static void unit_not_tdx_capable_is_not_restricted(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+	struct tdx_host_iommus *iommus;
+
+	t->fake->iommus[0].tdx_capable = false;
+	iommus = vtd_setup(test);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(iommus));
+	KUNIT_EXPECT_EQ(test, iommus->nr_set_up, 0);
+	KUNIT_EXPECT_EQ(test, iommus->nr_not_capable, 1);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, t->nr_dids / 2), (int)t->nr_dids / 2);
+	tdx_host_iommus_clear(iommus);
+}
+
+/* A unit whose CLEAR fails stays the module's, and so do its upper IDs. */
+static void failed_clear_keeps_the_unit_restricted(struct kunit *test)
+{
+	struct vtd_test *t = test->priv;
+	struct tdx_host_iommus *iommus = vtd_setup(test);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(iommus));
+	t->fake->fail_nth = t->fake->nr_calls + 1;
+	t->fake->fail_status = TEST_FAILURE;
+	kunit_warning_suppress(test) {
+		tdx_host_iommus_clear(iommus);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_TRUE(test, t->fake->iommus[0].set_up);
+	KUNIT_EXPECT_EQ(test, vtd_alloc_from(test, t->nr_dids / 2), -ENOSPC);
+}
+
+static struct kunit_case tdx_host_iommu_vtd_test_cases[] = {
+	KUNIT_CASE(set_up_unit_keeps_host_to_lower_half),
+	KUNIT_CASE(upper_half_id_in_use_refuses_the_unit),
+	KUNIT_CASE(unit_not_tdx_capable_is_not_restricted),
+	KUNIT_CASE(failed_clear_keeps_the_unit_restricted),
+	{}
+};
+
+static struct kunit_suite tdx_host_iommu_vtd_test_suite = {
+	.name = "tdx_host_iommu_vtd",
+	.init = tdx_host_iommu_vtd_test_init,
+	.test_cases = tdx_host_iommu_vtd_test_cases,
+};
+
+kunit_test_suites(&tdx_host_iommu_test_suite, &tdx_host_iommu_vtd_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the trusted IOMMU setup of tdx-host");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

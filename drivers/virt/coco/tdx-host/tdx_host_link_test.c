@@ -182,6 +182,23 @@ static struct tsm_dev *rec_register(struct device *dev, struct pci_tsm_ops *ops)
 	return tsm_dev;
 }
 
+static struct kvm *test_kvm(void)
+{
+	static int kvm;
+
+	/* Neither the core nor tdx-host looks into the VM. */
+	return (struct kvm *)&kvm;
+}
+
+/* KVM's lookup of the TDR page: test_kvm() is the TD of TEST_VM. */
+static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
+{
+	if (kvm != test_kvm())
+		return -EINVAL;
+	*tdr_pa = TEST_VM;
+	return 0;
+}
+
 static void unmount_sysfs(void *mnt)
 {
 	kern_unmount(mnt);
@@ -197,7 +214,7 @@ static int tdx_host_link_test_init(struct kunit *test)
 		return -ENOMEM;
 	test->priv = e;
 	e->test = test;
-	e->host = (struct pci_tdi_host) { .ops = &race_host_ops, .vm_handle = TEST_VM };
+	e->host = (struct pci_tdi_host) { .ops = &race_host_ops };
 
 	/* The tsm/ files as user space sees them; sysfs is built in. */
 	sysfs_type = get_fs_type("sysfs");
@@ -227,6 +244,7 @@ static int tdx_host_link_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, tdx_host_iommu_reg_bases, rec_reg_bases);
 	kunit_activate_static_stub(test, tdx_host_tsm_register, rec_register);
 	kunit_activate_static_stub(test, tdx_host_iommu_reg_base, rec_reg_base);
+	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
 	/* Nothing here may warn; a suppressed WARN does not taint. */
 	e->warned_before = test_taint(TAINT_WARN);
 
@@ -338,13 +356,6 @@ static const char *tsm_name(struct link_env *e)
 	return e->tsm_name;
 }
 
-static struct kvm *test_kvm(void)
-{
-	static int kvm;
-
-	/* Neither the core nor tdx-host looks into the VM. */
-	return (struct kvm *)&kvm;
-}
 
 /* Config offset of selective stream block @i, as drivers/pci/ide.c lays it out */
 static int ep_sel_pos(struct pci_dev *pdev, unsigned int i)
@@ -968,12 +979,11 @@ static void refused_delete_leaks_with_a_warning(struct kunit *test)
  */
 static void bind_and_disconnect_through_the_core(struct kunit *test)
 {
-	u8 req = TDX_TDISP_INTERFACE_STATE_REQ, rsp[TDX_FAKE_TDISP_MSG_SIZE] = {};
 	struct link_env *e = test->priv;
 	struct pci_dev *pdev;
-	u64 code = 0;
+	u64 code = ~0ULL, word;
+	u8 rsp[8] = {}, td_code = 0;
 	char buf[32];
-	u8 state;
 
 	start(test, 1);
 	pdev = e->fp->pdev;
@@ -988,11 +998,16 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, strim(buf), tsm_name(e));
 
 	/* A guest request of the TD, through the same relay as connect's */
-	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(pdev, PCI_TSM_REQ_INFO, KERNEL_SOCKPTR(&req), 1,
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_td_request(e->ft, pci_dev_id(pdev),
+						      TDX_TDISP_INTERFACE_STATE_REQ), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(pdev, PCI_TSM_REQ_INFO, KERNEL_SOCKPTR(NULL), 0,
 						KERNEL_SOCKPTR(rsp), sizeof(rsp), &code), 0);
-	KUNIT_EXPECT_EQ(test, rsp[TDX_FAKE_TDISP_MSG_CODE], TDX_TDISP_INTERFACE_STATE_RSP);
-	state = FIELD_GET(TDX_DEVIF_RSP_OUT_TDI_STATE, code);
-	KUNIT_EXPECT_EQ(test, state, TDX_TDISP_CONFIG_LOCKED);
+	KUNIT_EXPECT_EQ(test, code, TDX_SUCCESS);
+	word = FIELD_GET(TDX_DEVIF_RSP_OUT_CODE, get_unaligned_le64(rsp));
+	KUNIT_EXPECT_EQ(test, word, TDX_TDISP_INTERFACE_STATE_RSP);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_response(e->ft, pci_dev_id(pdev), &td_code),
+			TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, td_code, TDX_TDISP_INTERFACE_STATE_RSP);
 
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(e->ft, pci_dev_id(pdev)));

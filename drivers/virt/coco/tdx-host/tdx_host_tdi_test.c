@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/sockptr.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
@@ -148,8 +149,8 @@ static void fake_mmio_unmap(const struct pci_tdi_host *host, struct pci_tdi *tdi
 
 	tdx_fake_tdi_log(fd->ft, EVT_MMIO_UNMAP);
 	for (; fd->nr_mapped; fd->nr_mapped--) {
-		tdh_mmio_block(gpa_info(fd->nr_mapped - 1), host->vm_handle);
-		tdh_mmio_unmap(gpa_info(fd->nr_mapped - 1), host->vm_handle);
+		tdh_mmio_block(gpa_info(fd->nr_mapped - 1), TEST_VM);
+		tdh_mmio_unmap(gpa_info(fd->nr_mapped - 1), TEST_VM);
 	}
 }
 
@@ -202,6 +203,43 @@ static void tables_fini(void *tables)
 	tdx_host_tables_fini(tables);
 }
 
+static struct kvm *test_kvm(void)
+{
+	static int kvm;
+
+	/* The engine never looks into the VM; any non-NULL pointer does. */
+	return (struct kvm *)&kvm;
+}
+
+/* A VM that is not a TD, or a TD whose TDR page is not set up */
+static struct kvm *not_a_td(void)
+{
+	static int kvm;
+
+	return (struct kvm *)&kvm;
+}
+
+/* A second TD */
+static struct kvm *second_td(void)
+{
+	static int kvm;
+
+	return (struct kvm *)&kvm;
+}
+
+/* KVM's lookup of the TDR page: test_kvm() is the TD of TEST_VM. */
+static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
+{
+	if (kvm == second_td()) {
+		*tdr_pa = TEST_VM + PAGE_SIZE;
+		return 0;
+	}
+	if (kvm != test_kvm())
+		return -EINVAL;
+	*tdr_pa = TEST_VM;
+	return 0;
+}
+
 static struct tdi_env *tdi_env(struct kunit *test)
 {
 	struct tdi_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
@@ -220,6 +258,7 @@ static struct tdi_env *tdi_env(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tables_fini, &env->tables), 0);
 	kunit_activate_static_stub(test, tdx_host_relay_doe, fake_doe);
 	kunit_activate_static_stub(test, tdx_seamcall_report, quiet_report);
+	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
 	return env;
 }
 
@@ -292,19 +331,11 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 	KUNIT_ASSERT_NOT_NULL(test, fd->link.relay.buf);
 	fd->host = (struct pci_tdi_host) {
 		.ops = &fake_host_ops,
-		.vm_handle = TEST_VM,
 	};
 	fd->ft = env->ft;
 	return fd;
 }
 
-static struct kvm *test_kvm(void)
-{
-	static int kvm;
-
-	/* The engine never looks into the VM; any non-NULL pointer does. */
-	return (struct kvm *)&kvm;
-}
 
 /* ---- Expected logs ---- */
 
@@ -454,8 +485,9 @@ static void bind_and_unbind_run_every_step_in_module_order(struct kunit *test)
 	/* A write-back of each page given back */
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
 			NR_BIND_PAGES);
+	/* Not unbind's own: the guest's MAPs, the participant's BLOCKs and UNMAPs */
 	kunit_info(test, "bind: %u SEAMCALLs, %u pages; unbind: %u SEAMCALLs (%u of them TDH.PHYMEM.PAGE.WBINVD); %u MMIO pages, 1 region\n",
-		   bind_calls, NR_BIND_PAGES, env->fake->nr_calls - bind_calls - 2 * NR_MMIO,
+		   bind_calls, NR_BIND_PAGES, env->fake->nr_calls - bind_calls - 3 * NR_MMIO,
 		   NR_BIND_PAGES, NR_MMIO);
 }
 
@@ -555,10 +587,12 @@ static void push_failed_bind(struct seq *s, enum bind_fail at)
 	}
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
 	push(s, TDH_DEVIF_REQUEST, 1);
-	if (at != FAIL_LOCK_REQUEST) {
+	if (at == FAIL_LOCK_DOE) {
+		/* Two attempts; the request stays outstanding. */
+		push(s, EVT_DOE, 2);
+	} else if (at != FAIL_LOCK_REQUEST) {
 		push(s, EVT_DOE, 1);
-		if (at != FAIL_LOCK_DOE)
-			push(s, TDH_DEVIF_RESPONSE, 1);
+		push(s, TDH_DEVIF_RESPONSE, 1);
 	}
 	push(s, TDH_MMIOMT_SET, NR_MMIO);
 mmiomt:
@@ -664,6 +698,7 @@ struct unbind_fail_case {
 	unsigned int nth;	/* among the SEAMCALLs of unbind */
 	unsigned int nr_owned;	/* pages the module keeps, or gave back but are leaked */
 	unsigned int nr_warnings;
+	bool shared;		/* the MMIO is shared again: the module kept none */
 };
 
 /* unbind: STOP (2), MMIO unmap (2 per page), then the releases */
@@ -673,21 +708,23 @@ struct unbind_fail_case {
 
 static const struct unbind_fail_case unbind_fails[] = {
 	/* The TDI stays locked: TDH.DEVIF.REMOVE is refused, the metadata stays. */
-	{ "TDISP STOP", REFUSE_STOP, 1, NR_DEVIF_PAGES + NR_DEVIFMT, 1 },
+	{ "TDISP STOP", REFUSE_STOP, 1, NR_DEVIF_PAGES + NR_DEVIFMT, 1, false },
 	/* The MMIO stays the TDI's and the MMIOMT levels stay. */
-	{ "TDH.MMIOMT.SET", REFUSE_MMIOMT_SET, UNBIND_SET + 1, NR_MMIOMT, 1 },
-	{ "TDH.MMIOMT.REMOVE", REFUSE_MMIOMT_REMOVE, UNBIND_SET + NR_MMIO + 1, NR_MMIOMT, 1 },
+	{ "TDH.MMIOMT.SET", REFUSE_MMIOMT_SET, UNBIND_SET + 1, NR_MMIOMT, 1, false },
+	/* Only the level stays: the MMIO itself is free. */
+	{ "TDH.MMIOMT.REMOVE", REFUSE_MMIOMT_REMOVE, UNBIND_SET + NR_MMIO + 1, NR_MMIOMT, 1,
+	  true },
 	/* The accepted DMA stays: its tables and the TDI (HAS_MAPPED_DMA) stay. */
 	{ "TDH.DMAR.BLOCK of the PASIDTE", REFUSE_PASIDTE_BLOCK, UNBIND_DMAR + 1,
-	  NR_DMAR_PAGES + NR_DEVIF_PAGES + NR_DEVIFMT, 2 },
+	  NR_DMAR_PAGES + NR_DEVIF_PAGES + NR_DEVIFMT, 2, false },
 	/* The PASID table page came back but is leaked with the directory. */
 	{ "TDH.DMAR.REMOVE of the CTE", REFUSE_CTE_REMOVE,
-	  UNBIND_DMAR + 3 * DMAR_UNMAP_CALLS, NR_DMAR_PAGES, 1 },
+	  UNBIND_DMAR + 3 * DMAR_UNMAP_CALLS, NR_DMAR_PAGES, 1, true },
 	{ "TDH.DMAR.REMOVE of the RTE", REFUSE_RTE_REMOVE,
-	  UNBIND_DMAR + 4 * DMAR_UNMAP_CALLS, 1, 1 },
+	  UNBIND_DMAR + 4 * DMAR_UNMAP_CALLS, 1, 1, true },
 	{ "TDH.DEVIF.REMOVE", REFUSE_DEVIF_REMOVE, UNBIND_DEVIF + 1,
-	  NR_DEVIF_PAGES + NR_DEVIFMT, 1 },
-	{ "TDH.DEVIFMT.REMOVE", REFUSE_DEVIFMT_REMOVE, UNBIND_DEVIF + 2, NR_DEVIFMT, 1 },
+	  NR_DEVIF_PAGES + NR_DEVIFMT, 1, false },
+	{ "TDH.DEVIFMT.REMOVE", REFUSE_DEVIFMT_REMOVE, UNBIND_DEVIF + 2, NR_DEVIFMT, 1, true },
 };
 
 static void unbind_fail_desc(const struct unbind_fail_case *c, char *desc)
@@ -717,7 +754,9 @@ static void unbind_leaks_what_the_module_keeps_and_warns_once(struct kunit *test
 	}
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), c->nr_owned);
-	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1], EVT_MMIO_SHARE);
+	/* MMIO the module may still give the TDI is not shared again. */
+	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1],
+			c->shared ? EVT_MMIO_SHARE : EVT_DMA_CLEANUP);
 	/* Participants undid their side whatever the module said. */
 	KUNIT_EXPECT_EQ(test, fd->nr_mapped, 0);
 
@@ -761,14 +800,13 @@ enum bad_input {
 	BAD_HOST,
 	BAD_HOST_OPS,
 	BAD_HOST_OP,
-	BAD_VM_HANDLE,
+	BAD_NOT_A_TD,
 	BAD_LINK,
 	BAD_LINK_DSM,
 	BAD_PDEV,
 	BAD_NOT_COVERED,
 	BAD_SEGMENT,
 	BAD_BAR,
-	BAD_TDI_ID_BOUND,
 };
 
 struct bad_case {
@@ -782,14 +820,13 @@ static const struct bad_case bad_cases[] = {
 	{ "NULL host", BAD_HOST, -EINVAL },
 	{ "NULL host ops", BAD_HOST_OPS, -EINVAL },
 	{ "no dma_cleanup", BAD_HOST_OP, -EINVAL },
-	{ "no VM handle", BAD_VM_HANDLE, -EINVAL },
+	{ "kvm not a TD", BAD_NOT_A_TD, -EINVAL },
 	{ "NULL link", BAD_LINK, -ENXIO },
 	{ "link without DSM", BAD_LINK_DSM, -ENXIO },
 	{ "NULL device", BAD_PDEV, -ENXIO },
 	{ "device the IDE stream does not carry", BAD_NOT_COVERED, -ENXIO },
 	{ "device in PCI segment 1", BAD_SEGMENT, -ENXIO },
 	{ "BAR not page aligned", BAD_BAR, -EINVAL },
-	{ "tdi_id bound to another device", BAD_TDI_ID_BOUND, -EBUSY },
 };
 
 static void bad_desc(const struct bad_case *c, char *desc)
@@ -816,7 +853,6 @@ static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 	struct tdx_host_link bad_link = fd->link;
 	struct kvm *kvm = test_kvm();
 	struct pci_dev *pdev = fd->pdev;
-	struct pci_tdi *bound = NULL;
 	unsigned int nr_log, nr_calls;
 	unsigned long nr_owned;
 	struct pci_tdi *tdi;
@@ -836,9 +872,8 @@ static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 		bad_host.ops = &no_cleanup;
 		host = &bad_host;
 		break;
-	case BAD_VM_HANDLE:
-		bad_host.vm_handle = 0;
-		host = &bad_host;
+	case BAD_NOT_A_TD:
+		kvm = not_a_td();
 		break;
 	case BAD_LINK:
 		link = NULL;
@@ -860,10 +895,6 @@ static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 		fd->pdev->resource[2].start += 8;
 		fd->pdev->resource[2].end += 8;
 		break;
-	case BAD_TDI_ID_BOUND:
-		bound = bind(other, TEST_TDI_ID);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(bound));
-		break;
 	}
 
 	nr_log = env->ft->nr_log;
@@ -874,11 +905,6 @@ static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->ft->nr_log, nr_log);
 	KUNIT_EXPECT_EQ(test, env->fake->nr_calls, nr_calls);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), nr_owned);
-
-	if (bound) {
-		tdx_host_tdi_unbind(bound);
-		expect_nothing_owned(test, env, other);
-	}
 }
 
 static void unbind_of_nothing_does_nothing(struct kunit *test)
@@ -890,19 +916,31 @@ static void unbind_of_nothing_does_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->ft->nr_log, 0);
 }
 
-static ssize_t guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scope scope, const u8 *in,
-			 size_t in_len, u8 *out, size_t out_len, u64 *code)
+static ssize_t guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scope scope, u8 *out,
+			 size_t out_len, u64 *code)
 {
-	return tdx_host_tdi_guest_req(tdi, scope, KERNEL_SOCKPTR((void *)in), in_len,
+	return tdx_host_tdi_guest_req(tdi, scope, KERNEL_SOCKPTR(NULL), 0,
 				      KERNEL_SOCKPTR(out), out_len, code);
 }
 
-static void guest_req_forwards_tdisp_requests(struct kunit *test)
+/* The TD reads its answer: @want, and nothing else is waiting */
+static void expect_td_answer(struct kunit *test, struct fake_dev *fd, u8 want)
+{
+	u8 code = 0;
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_response(fd->ft, func_id(fd), &code), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, code, want);
+}
+
+/*
+ * The TD's requests go to the module in TD mode: the module secures what
+ * the TD wrote, and decrypts the answer into the TD's buffer.  The host
+ * gets the response word and the status, never the answer.
+ */
+static void guest_req_carries_td_requests_in_td_mode(struct kunit *test)
 {
 	struct tdi_env *env = tdi_env(test);
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
-	u8 state_req[4] = { TDX_TDISP_INTERFACE_STATE_REQ };
-	u8 stop_req[1] = { TDX_TDISP_STOP_INTERFACE_REQ };
 	unsigned int nr_log;
 	struct pci_tdi *tdi;
 	u64 code = 0, want;
@@ -913,35 +951,30 @@ static void guest_req_forwards_tdisp_requests(struct kunit *test)
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
 
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_td_request(env->ft, func_id(fd),
+						      TDX_TDISP_INTERFACE_REPORT_REQ), TDX_SUCCESS);
 	nr_log = env->ft->nr_log;
-	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, state_req, sizeof(state_req),
-					out, 64, &code), 64 - TDX_FAKE_TDISP_MSG_SIZE);
+	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, out, 64, &code), 64 - 8);
 	KUNIT_EXPECT_EQ(test, env->ft->nr_log - nr_log, 3);
-	KUNIT_EXPECT_EQ(test, out[TDX_FAKE_TDISP_MSG_CODE], TDX_TDISP_INTERFACE_STATE_RSP);
-	want = FIELD_PREP(TDX_DEVIF_RSP_OUT_CODE, TDX_TDISP_INTERFACE_STATE_RSP) |
-	       FIELD_PREP(TDX_DEVIF_RSP_OUT_LEN, TDX_FAKE_TDISP_MSG_SIZE) |
-	       FIELD_PREP(TDX_DEVIF_RSP_OUT_TDI_STATE, TDX_TDISP_CONFIG_LOCKED);
-	KUNIT_EXPECT_EQ(test, code, want);
+	KUNIT_EXPECT_EQ(test, code, TDX_SUCCESS);
+	want = FIELD_PREP(TDX_DEVIF_RSP_OUT_CODE, TDX_TDISP_INTERFACE_REPORT_RSP);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(out), want);
+	KUNIT_EXPECT_NULL(test, memchr_inv(out + 8, 0, PAGE_SIZE - 8));
+	expect_td_answer(test, fd, TDX_TDISP_INTERFACE_REPORT_RSP);
 
-	/* A response longer than the buffer is cut to it. */
-	memset(out, 0, PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, state_req, 1, out, 4, &code), 0);
-	KUNIT_EXPECT_EQ(test, out[TDX_FAKE_TDISP_MSG_CODE], TDX_TDISP_INTERFACE_STATE_RSP);
-	KUNIT_EXPECT_EQ(test, out[4], 0);
-	want = FIELD_GET(TDX_DEVIF_RSP_OUT_LEN, code);
-	KUNIT_EXPECT_EQ(test, want, TDX_FAKE_TDISP_MSG_SIZE);
-
-	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_STATE_CHANGE, stop_req, 1, out,
-					PAGE_SIZE, &code), PAGE_SIZE - TDX_FAKE_TDISP_MSG_SIZE);
+	/* START is the TD's to ask for, and puts the TDI in RUN. */
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_td_request(env->ft, func_id(fd),
+						      TDX_TDISP_START_INTERFACE_REQ), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_STATE_CHANGE, out, 8, &code), 0);
+	expect_td_answer(test, fd, TDX_TDISP_START_INTERFACE_RSP);
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(fd))->tdisp_state,
-			TDX_TDISP_CONFIG_UNLOCKED);
+			TDX_TDISP_RUN);
 
-	/* A refusal of the module comes back as its status. */
-	env->ft->fail_nth = env->ft->nr_calls + 1;
-	env->ft->fail_status = TDX_OPERAND_BUSY;
-	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, state_req, 1, out, 64, &code),
-			-EIO);
-	KUNIT_EXPECT_EQ(test, code, TDX_OPERAND_BUSY);
+	/* No request of the TD: the module refuses, its status comes back. */
+	nr_log = env->ft->nr_log;
+	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, out, 8, &code), -EIO);
+	KUNIT_EXPECT_EQ(test, code, TDX_DEVIF_TDISP_INVALID_REQ_STS | TDX_OPERAND_ID_RCX);
+	KUNIT_EXPECT_EQ(test, env->ft->nr_log - nr_log, 1);
 
 	tdx_host_tdi_unbind(tdi);
 	expect_nothing_owned(test, env, fd);
@@ -951,37 +984,19 @@ struct guest_bad {
 	const char *name;
 	bool no_tdi;
 	int scope;
-	u8 code;
-	u8 trailer;
 	size_t in_len;
 	size_t out_len;
 	int err;
 };
 
 static const struct guest_bad guest_bads[] = {
-	{ "NULL TDI", true, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 0, 1, 64, -EINVAL },
-	{ "DEBUG_READ", false, PCI_TSM_REQ_DEBUG_READ, TDX_TDISP_INTERFACE_STATE_REQ, 0, 1, 64,
-	  -EOPNOTSUPP },
-	{ "DEBUG_WRITE", false, PCI_TSM_REQ_DEBUG_WRITE, TDX_TDISP_INTERFACE_STATE_REQ, 0, 1,
-	  64, -EOPNOTSUPP },
-	{ "scope past the enum", false, PCI_TSM_REQ_DEBUG_WRITE + 1,
-	  TDX_TDISP_INTERFACE_STATE_REQ, 0, 1, 64, -EINVAL },
-	{ "empty request", false, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 0, 0, 64,
-	  -EINVAL },
-	{ "request past the buffer", false, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 0,
-	  PAGE_SIZE + 1, 64, -EINVAL },
-	{ "no response buffer", false, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 0, 1, 0,
-	  -EINVAL },
-	{ "response past the buffer", false, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 0,
-	  1, PAGE_SIZE + 1, -EINVAL },
-	{ "LOCK as INFO", false, PCI_TSM_REQ_INFO, TDX_TDISP_LOCK_INTERFACE_REQ, 0, 1, 64,
-	  -EINVAL },
-	{ "GET_STATE as STATE_CHANGE", false, PCI_TSM_REQ_STATE_CHANGE,
-	  TDX_TDISP_INTERFACE_STATE_REQ, 0, 1, 64, -EINVAL },
-	{ "START by the host", false, PCI_TSM_REQ_STATE_CHANGE, TDX_TDISP_START_INTERFACE_REQ,
-	  0, 1, 64, -EINVAL },
-	{ "non-zero trailer", false, PCI_TSM_REQ_INFO, TDX_TDISP_INTERFACE_STATE_REQ, 1, 8, 64,
-	  -EINVAL },
+	{ "NULL TDI", true, PCI_TSM_REQ_INFO, 0, 8, -EINVAL },
+	{ "DEBUG_READ", false, PCI_TSM_REQ_DEBUG_READ, 0, 8, -EOPNOTSUPP },
+	{ "DEBUG_WRITE", false, PCI_TSM_REQ_DEBUG_WRITE, 0, 8, -EOPNOTSUPP },
+	{ "scope past the enum", false, PCI_TSM_REQ_DEBUG_WRITE + 1, 0, 8, -EINVAL },
+	{ "a request from the host", false, PCI_TSM_REQ_INFO, 1, 8, -EINVAL },
+	{ "no response buffer", false, PCI_TSM_REQ_INFO, 0, 0, -EMSGSIZE },
+	{ "response buffer too small", false, PCI_TSM_REQ_INFO, 0, 7, -EMSGSIZE },
 };
 
 static void guest_bad_desc(const struct guest_bad *c, char *desc)
@@ -999,28 +1014,254 @@ static void guest_req_rejects_bad_requests_without_side_effects(struct kunit *te
 	unsigned int nr_log, nr_calls;
 	struct pci_tdi *tdi;
 	u64 code = 0x5a5a;
-	u8 *in, *out;
-
-	in = kunit_kzalloc(test, PAGE_SIZE + 1, GFP_KERNEL);
-	out = kunit_kzalloc(test, PAGE_SIZE + 1, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, in);
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	in[0] = c->code;
-	in[c->in_len > 1 ? c->in_len - 1 : 1] = c->trailer;
+	u8 in[1] = { TDX_TDISP_INTERFACE_STATE_REQ };
+	u8 out[8] = {};
 
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	/* A request of the TD is waiting: none of these carries it. */
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_td_request(env->ft, func_id(fd),
+						      TDX_TDISP_INTERFACE_STATE_REQ), TDX_SUCCESS);
 	nr_log = env->ft->nr_log;
 	nr_calls = env->fake->nr_calls;
 
-	KUNIT_EXPECT_EQ(test, guest_req(c->no_tdi ? NULL : tdi, c->scope, in, c->in_len, out,
-					c->out_len, &code), c->err);
+	KUNIT_EXPECT_EQ(test, tdx_host_tdi_guest_req(c->no_tdi ? NULL : tdi, c->scope,
+						     KERNEL_SOCKPTR(in), c->in_len,
+						     KERNEL_SOCKPTR(out), c->out_len, &code),
+			c->err);
 	KUNIT_EXPECT_EQ(test, env->ft->nr_log, nr_log);
 	KUNIT_EXPECT_EQ(test, env->fake->nr_calls, nr_calls);
 	KUNIT_EXPECT_EQ(test, code, 0x5a5a);
+	KUNIT_EXPECT_NULL(test, memchr_inv(out, 0, sizeof(out)));
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(fd))->td_req,
+			TDX_FAKE_TD_REQ_REQUESTED);
+
+	/* Carried once asked properly */
+	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, out, 8, &code), 0);
+	expect_td_answer(test, fd, TDX_TDISP_INTERFACE_STATE_RSP);
+	tdx_host_tdi_unbind(tdi);
+	expect_nothing_owned(test, env, fd);
+}
+
+/*
+ * The module keeps a request outstanding until it accepts an answer.  One
+ * the device did not answer is carried again before the next request of
+ * the TDI: here the TD's, before unbind's STOP, which the module would
+ * refuse otherwise and keep the TDI.
+ */
+static void unanswered_request_is_carried_again_before_the_next(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct seq *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	unsigned int from;
+	struct pci_tdi *tdi;
+	u64 code = 0;
+	u8 out[8];
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	guest_runs(test, fd);
+	KUNIT_ASSERT_EQ(test, tdx_fake_tdi_td_request(env->ft, func_id(fd),
+						      TDX_TDISP_INTERFACE_STATE_REQ), TDX_SUCCESS);
+
+	/* Two attempts over DOE, then the request stays outstanding */
+	env->doe_ret = -ETIMEDOUT;
+	from = env->ft->nr_log;
+	KUNIT_EXPECT_EQ(test, guest_req(tdi, PCI_TSM_REQ_INFO, out, 8, &code), -ETIMEDOUT);
+	push(s, TDH_DEVIF_REQUEST, 1);
+	push(s, EVT_DOE, 2);
+	expect_log(test, env->ft, from, s);
+	KUNIT_EXPECT_NE(test, tdx_fake_tdi_find(env->ft, func_id(fd))->pending, 0);
+
+	env->doe_ret = 0;
+	from = env->ft->nr_log;
+	tdx_host_tdi_unbind(tdi);
+	s->n = 0;
+	push(s, EVT_DOE, 1);
+	push(s, TDH_DEVIF_RESPONSE, 1);
+	push_unbind(s);
+	expect_log(test, env->ft, from, s);
+	expect_nothing_owned(test, env, fd);
+}
+
+/*
+ * A device that never answers again: the STOP cannot be made, the module
+ * keeps the locked TDI, and the TDI's MMIO is not shared again.
+ */
+static void unanswered_stop_leaves_the_tdi_to_the_module(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct pci_tdi *tdi;
+
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	guest_runs(test, fd);
+
+	env->doe_ret = -ETIMEDOUT;
+	kunit_warning_suppress(test) {
+		tdx_host_tdi_unbind(tdi);
+		/* TDH.DEVIF.REMOVE refused: one warning */
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_DEVIF_REQUEST), 2);
+	KUNIT_EXPECT_NOT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(fd))->tdisp_state,
 			TDX_TDISP_CONFIG_LOCKED);
+	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1], EVT_DMA_CLEANUP);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), NR_DEVIF_PAGES + NR_DEVIFMT);
 
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_EQ(test, tdx_host_tables_fini(&env->tables), -EBUSY);
+	}
+	tdx_host_tables_init(&env->tables);
+}
+
+/* A module that names another TD as the owner of the TDI it gave back */
+static void devif_remove_naming_another_td_is_not_trusted(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct pci_tdi *tdi;
+
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	env->ft->remove_vm_handle = TEST_VM + PAGE_SIZE;
+	kunit_warning_suppress(test) {
+		tdx_host_tdi_unbind(tdi);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+	}
+	/* The TDI's pages are leaked, its metadata stays, no MMIO is shared. */
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), NR_DEVIF_PAGES + NR_DEVIFMT);
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.devifmt),
+			NR_DEVIFMT);
+	KUNIT_EXPECT_EQ(test, env->ft->log[env->ft->nr_log - 1], EVT_DMA_CLEANUP);
+
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_EQ(test, tdx_host_tables_fini(&env->tables), -EBUSY);
+	}
+	tdx_host_tables_init(&env->tables);
+}
+
+/* Request lengths the module should never report: nothing goes over DOE */
+static const u64 hostile_lens[] = { U64_MAX /* 0 */, 7, PAGE_SIZE + 4 };
+
+static void hostile_len_desc(const u64 *len, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "length %llu", *len == U64_MAX ? 0 : *len);
+}
+
+KUNIT_ARRAY_PARAM(hostile_len, hostile_lens, hostile_len_desc);
+
+static void hostile_request_length_is_not_carried(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct pci_tdi *tdi;
+
+	env->ft->req_len = *(const u64 *)test->param_value;
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(tdi), -EPROTO);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_DEVIF_RESPONSE), 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_DEVIF_REQUEST), 1);
+	expect_nothing_owned(test, env, fd);
+}
+
+/* tdi_id is the TD's name: two TDs may use one; one function binds once */
+static void tdi_id_is_per_td_and_a_function_binds_once(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct fake_dev *other = fake_dev(test, env, TEST_BUS + 1, 0xfe400000);
+	struct pci_tdi *a, *b, *again;
+	unsigned long nr_owned;
+
+	a = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	b = tdx_host_tdi_bind(&other->link, other->pdev, second_td(), TEST_TDI_ID, &other->host);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(other))->vm_handle,
+			TEST_VM + PAGE_SIZE);
+
+	/* The module has a TDI for the function: -EBUSY, the first one intact */
+	nr_owned = tdx_fake_nr_owned(env->fake);
+	again = bind(fd, TEST_TDI_ID + 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(again), -EBUSY);
+	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(env->fake), nr_owned);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(fd))->tdisp_state,
+			TDX_TDISP_CONFIG_LOCKED);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)), NR_MMIO);
+
+	tdx_host_tdi_unbind(a);
+	tdx_host_tdi_unbind(b);
+	expect_nothing_owned(test, env, fd);
+	expect_nothing_owned(test, env, other);
+}
+
+/* The first and the last RID of the IDE stream, and one past each */
+static void rids_at_both_ends_of_the_stream(struct kunit *test)
+{
+	static const struct {
+		u8 devfn;
+		u8 base_devfn;
+		u8 limit_devfn;
+		int err;
+	} cases[] = {
+		{ 0x00, 0x00, 0xff, 0 },
+		{ 0xff, 0x00, 0xff, 0 },
+		{ 0x00, 0x01, 0xff, -ENXIO },
+		{ 0xff, 0x00, 0xfe, -ENXIO },
+	};
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	unsigned int i, calls;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct pci_tdi *tdi;
+
+		fd->pdev->devfn = cases[i].devfn;
+		fd->link.rid_base = PCI_DEVID(TEST_BUS, cases[i].base_devfn);
+		fd->link.rid_limit = PCI_DEVID(TEST_BUS, cases[i].limit_devfn);
+		calls = env->fake->nr_calls;
+		tdi = bind(fd, TEST_TDI_ID);
+		if (cases[i].err) {
+			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(tdi), cases[i].err, "case %u", i);
+			KUNIT_EXPECT_EQ(test, env->fake->nr_calls, calls);
+			continue;
+		}
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(tdi), "case %u: %ld", i, PTR_ERR(tdi));
+		KUNIT_EXPECT_NOT_NULL(test, tdx_fake_tdi_find(env->ft, func_id(fd)));
+		tdx_host_tdi_unbind(tdi);
+		expect_nothing_owned(test, env, fd);
+	}
+}
+
+/*
+ * BARs in any order, one spanning two 512 KiB regions, two sharing one:
+ * a level-0 MMIOMT page per region touched, a SET per 4 KiB page.
+ */
+static void bars_in_several_regions_in_any_order(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
+	struct pci_dev *pdev = fd->pdev;
+	struct pci_tdi *tdi;
+
+	/* BAR 0: the end of region 3; BAR 2: regions 0-1; BAR 4: region 3 too */
+	pdev->resource[0] = DEFINE_RES_MEM(0xfe000000 + 3 * SZ_512K + SZ_256K, SZ_256K);
+	pdev->resource[2] = DEFINE_RES_MEM(0xfe000000 + SZ_256K, SZ_512K);
+	pdev->resource[4] = DEFINE_RES_MEM(0xfe000000 + 3 * SZ_512K, SZ_64K);
+	tdi = bind(fd, TEST_TDI_ID);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
+	/* Regions 0, 1, 3: three level-0 pages below one of each level above */
+	KUNIT_EXPECT_EQ(test, tdx_host_tree_nr_pages(&env->tables, &env->tables.mmiomt),
+			NR_MMIOMT - 1 + 3);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_nr_mmio(env->ft, func_id(fd)),
+			(SZ_256K + SZ_512K + SZ_64K) / PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, tdx_fake_calls(env->fake, TDH_MMIOMT_SET),
+			(SZ_256K + SZ_512K + SZ_64K) / PAGE_SIZE);
 	tdx_host_tdi_unbind(tdi);
 	expect_nothing_owned(test, env, fd);
 }
@@ -1234,28 +1475,40 @@ static void mmio_gets_a_level0_page_per_512k(struct kunit *test)
 	expect_nothing_owned(test, env, big);
 }
 
-/* Binding the functions of one device with 1 GiB of BARs between them */
-static const unsigned int bench_tdis[] = { 1, 8, 64 };
+/*
+ * Binding one function with a 2 GiB BAR, and the functions of one device
+ * with 256 MiB of BARs between them
+ */
+struct bench_case {
+	unsigned int n;
+	u64 size;
+};
 
-static void bench_desc(const unsigned int *n, char *desc)
+static const struct bench_case bench_cases[] = {
+	{ 1, SZ_2G },
+	{ 8, SZ_256M },
+	{ 64, SZ_256M },
+};
+
+static void bench_desc(const struct bench_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u TDIs", *n);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u TDIs, %llu MiB", c->n, c->size >> 20);
 }
 
-KUNIT_ARRAY_PARAM(bench, bench_tdis, bench_desc);
+KUNIT_ARRAY_PARAM(bench, bench_cases, bench_desc);
 
-#define BENCH_MMIO_BASE		0x4000000000ULL	/* 256 GiB, 1 GiB aligned */
-#define BENCH_MMIO_SIZE		SZ_1G
+#define BENCH_MMIO_BASE		0x4000000000ULL	/* 256 GiB, 2 GiB aligned */
 
 static void bench_bind_tdis_of_one_device(struct kunit *test)
 {
-	const unsigned int n = *(const unsigned int *)test->param_value;
-	const u64 bar = BENCH_MMIO_SIZE / n;
+	const struct bench_case *c = test->param_value;
+	const unsigned int n = c->n;
+	const u64 bar = c->size / n;
 	struct tdi_env *env = tdi_env(test);
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
-	unsigned long mmio_pages = BENCH_MMIO_SIZE / PAGE_SIZE;
+	unsigned long mmio_pages = c->size / PAGE_SIZE;
 	/* 512 KiB level-0 pages, 256 MiB level-1 pages, one each above */
-	unsigned long mmiomt_pages = BENCH_MMIO_SIZE / SZ_512K + BENCH_MMIO_SIZE / SZ_256M + 3;
+	unsigned long mmiomt_pages = c->size / SZ_512K + c->size / SZ_256M + 3;
 	unsigned long min_calls, min_pages, calls, pages;
 	struct fake_dev **fn;
 	struct pci_tdi **tdi;
@@ -1310,9 +1563,16 @@ static struct kunit_case tdx_host_tdi_test_cases[] = {
 			 unbind_fail_gen_params),
 	KUNIT_CASE_PARAM(bind_rejects_bad_input_without_side_effects, bad_gen_params),
 	KUNIT_CASE(unbind_of_nothing_does_nothing),
-	KUNIT_CASE(guest_req_forwards_tdisp_requests),
+	KUNIT_CASE(guest_req_carries_td_requests_in_td_mode),
 	KUNIT_CASE_PARAM(guest_req_rejects_bad_requests_without_side_effects,
 			 guest_bad_gen_params),
+	KUNIT_CASE(unanswered_request_is_carried_again_before_the_next),
+	KUNIT_CASE(unanswered_stop_leaves_the_tdi_to_the_module),
+	KUNIT_CASE(devif_remove_naming_another_td_is_not_trusted),
+	KUNIT_CASE_PARAM(hostile_request_length_is_not_carried, hostile_len_gen_params),
+	KUNIT_CASE(tdi_id_is_per_td_and_a_function_binds_once),
+	KUNIT_CASE(rids_at_both_ends_of_the_stream),
+	KUNIT_CASE(bars_in_several_regions_in_any_order),
 	KUNIT_CASE(concurrent_binds_of_different_tdis),
 	KUNIT_CASE(unbind_keeps_what_an_unanswered_invalidation_holds),
 	KUNIT_CASE(tdis_share_the_levels_and_the_last_one_removes_them),

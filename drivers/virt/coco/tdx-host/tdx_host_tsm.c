@@ -122,12 +122,14 @@ static void tdx_host_tsm_disconnect(struct pci_dev *pdev)
 static struct pci_tdi *tdx_host_tsm_bind(struct pci_dev *pdev, struct kvm *kvm,
 					 u32 tdi_id, const struct pci_tdi_host *host)
 {
+	pci_tsm_assert_held(pdev);
 	return tdx_host_tdi_bind(&to_tdx_host_dsm(pdev->tsm)->link, pdev, kvm,
 				 tdi_id, host);
 }
 
 static void tdx_host_tsm_unbind(struct pci_tdi *tdi)
 {
+	pci_tsm_assert_held(tdi->pdev);
 	tdx_host_tdi_unbind(tdi);
 }
 
@@ -135,6 +137,7 @@ static ssize_t tdx_host_tsm_guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scop
 				      sockptr_t req_in, size_t in_len,
 				      sockptr_t req_out, size_t out_len, u64 *tsm_code)
 {
+	pci_tsm_assert_held(tdi->pdev);
 	return tdx_host_tdi_guest_req(tdi, scope, req_in, in_len, req_out,
 				      out_len, tsm_code);
 }
@@ -155,10 +158,16 @@ static ssize_t tdx_host_tsm_guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scop
  * @disconnect: tdx_host_link_disconnect(), after the core unbound every
  *	TDI of the DSM.  Context: as @connect.
  * @bind: tdx_host_tdi_bind() with the link of the function's DSM and the
- *	host participants the bind caller supplied.
+ *	host participants the bind caller supplied, all four of which TDX
+ *	Connect needs: -EINVAL for a NULL host or op.
  *	Context: pci_tsm_rwsem held for read and the DSM lock.
- * @unbind: tdx_host_tdi_unbind(); cannot fail.  Context: as @bind.
+ * @unbind: tdx_host_tdi_unbind(); cannot fail.  Context: the DSM lock and
+ *	pci_tsm_rwsem, held for read from pci_tsm_unbind(), for write when
+ *	disconnect, TSM unregistration or device removal unbinds.
  * @guest_req: tdx_host_tdi_guest_req().  Context: as @bind.
+ *
+ * @bind, @unbind and @guest_req assert their locks with
+ * pci_tsm_assert_held(): the host participants run under them.
  */
 static struct pci_tsm_ops tdx_host_tsm_ops = {
 	.probe		= tdx_host_tsm_probe,

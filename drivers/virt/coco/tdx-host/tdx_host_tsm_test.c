@@ -12,9 +12,11 @@
 
 #include <linux/bitfield.h>
 #include <linux/bitops.h>
+#include <linux/debug_locks.h>
 #include <linux/err.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/pci-doe.h>
@@ -32,6 +34,7 @@
 #include <asm/tdx.h>
 #include <asm/tdx_fake_module.h>
 #include <asm/tdx_iommu_mt.h>
+#include <asm/tdx_tdi.h>
 
 #include "tdx_host_fake_pcie.h"
 #include "tdx_host_iommu.h"
@@ -85,6 +88,16 @@ static int rec_reg_bases(u64 **reg_bases)
 {
 	*reg_bases = kmemdup(test_vtbars, sizeof(test_vtbars), GFP_KERNEL);
 	return *reg_bases ? TEST_NR_UNITS : -ENOMEM;
+}
+
+/* The test's units are not the machine's: nothing to restrict in VT-d. */
+static int rec_reserve_dids(u64 reg_base)
+{
+	return 0;
+}
+
+static void rec_unreserve_dids(u64 reg_base)
+{
 }
 
 static struct page *rec_alloc_block(unsigned int order)
@@ -146,6 +159,8 @@ static int tdx_host_tsm_test_init(struct kunit *test)
 		return PTR_ERR(t->dev);
 
 	kunit_activate_static_stub(test, tdx_host_iommu_reg_bases, rec_reg_bases);
+	kunit_activate_static_stub(test, tdx_host_iommu_reserve_dids, rec_reserve_dids);
+	kunit_activate_static_stub(test, tdx_host_iommu_unreserve_dids, rec_unreserve_dids);
 	kunit_activate_static_stub(test, tdx_iommu_mt_alloc_block, rec_alloc_block);
 	kunit_activate_static_stub(test, tdx_host_tsm_register, rec_register);
 	kunit_activate_static_stub(test, tdx_host_tsm_unregister, rec_unregister);
@@ -365,35 +380,75 @@ static void probe_and_remove_through_the_ops_follow_the_dsm(struct kunit *test)
 
 /*
  * The PCI/TSM core in front of a recording link driver, for what the core
- * itself must do with the host participants of a bind.
+ * itself must do with the host participants of a bind.  The driver calls
+ * the participants only if a test says so, as a TSM that needs them does.
  */
-static unsigned int participant_calls;
+enum call_back {
+	CALL_NOTHING,
+	CALL_BIND,
+	CALL_UNBIND,
+	CALL_GUEST_REQ,
+};
+
+static unsigned int participant_calls, calls_in_map;
 static unsigned int driver_binds, driver_unbinds;
 static const struct pci_tdi_host *driver_host;
 static struct pci_tdi driver_tdi;
+static bool driver_calls_participants;
+static enum call_back call_back;
+static int call_back_ret;
+
+/* Whether lockdep sees the caller inside the core's participant section */
+static bool in_participant_map(void)
+{
+#ifdef CONFIG_LOCKDEP
+	return lock_is_held(&pci_tsm_participant_map) == LOCK_STATE_HELD;
+#else
+	return false;
+#endif
+}
+
+/* A participant that calls back into the core, which it must not do */
+static void participant(const struct pci_tdi_host *host, struct pci_tdi *tdi)
+{
+	u8 buf[8] = {};
+
+	participant_calls++;
+	calls_in_map += in_participant_map();
+	switch (call_back) {
+	case CALL_NOTHING:
+		break;
+	case CALL_BIND:
+		call_back_ret = pci_tsm_bind(tdi->pdev, tdi->kvm, tdi->tdi_id, host);
+		break;
+	case CALL_UNBIND:
+		pci_tsm_unbind(tdi->pdev);
+		break;
+	case CALL_GUEST_REQ:
+		call_back_ret = pci_tsm_guest_req(tdi->pdev, PCI_TSM_REQ_INFO,
+						  KERNEL_SOCKPTR(buf), sizeof(buf),
+						  KERNEL_SOCKPTR(buf), sizeof(buf), NULL);
+		break;
+	}
+}
 
 static int count_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
 {
-	participant_calls++;
+	participant(host, tdi);
 	return 0;
-}
-
-static void count_step(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	participant_calls++;
 }
 
 static const struct pci_tdi_host_ops count_ops = {
 	.dma_setup = count_dma_setup,
-	.dma_cleanup = count_step,
-	.mmio_unmap = count_step,
-	.mmio_share = count_step,
+	.dma_cleanup = participant,
+	.mmio_unmap = participant,
+	.mmio_share = participant,
 };
 
 static const struct pci_tdi_host_ops count_ops_no_share = {
 	.dma_setup = count_dma_setup,
-	.dma_cleanup = count_step,
-	.mmio_unmap = count_step,
+	.dma_cleanup = participant,
+	.mmio_unmap = participant,
 };
 
 static struct pci_tsm *rec_probe(struct tsm_dev *tsm_dev, struct pci_dev *pdev)
@@ -407,12 +462,21 @@ static struct pci_tdi *rec_bind(struct pci_dev *pdev, struct kvm *kvm,
 	driver_binds++;
 	driver_host = host;
 	pci_tsm_tdi_constructor(pdev, &driver_tdi, kvm, tdi_id, host);
+	if (driver_calls_participants)
+		host->ops->dma_setup(host, &driver_tdi);
 	return &driver_tdi;
 }
 
 static void rec_unbind(struct pci_tdi *tdi)
 {
+	const struct pci_tdi_host *host = tdi->host;
+
 	driver_unbinds++;
+	if (driver_calls_participants) {
+		host->ops->mmio_unmap(host, tdi);
+		host->ops->dma_cleanup(host, tdi);
+		host->ops->mmio_share(host, tdi);
+	}
 }
 
 static struct pci_tsm_ops rec_link_ops = {
@@ -452,38 +516,42 @@ static struct pci_dev *fake_connected_pf0(struct kunit *test)
 	driver_binds = 0;
 	driver_unbinds = 0;
 	driver_host = NULL;
+	driver_calls_participants = false;
+	call_back = CALL_NOTHING;
+	call_back_ret = 0;
 	participant_calls = 0;
+	calls_in_map = 0;
 	return pdev;
 }
 
+static struct kvm *test_vm(struct kunit *test)
+{
+	/* Never dereferenced: the core only compares and stores it. */
+	struct kvm *kvm = kunit_kzalloc(test, 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kvm);
+	return kvm;
+}
+
 /*
- * The core refuses a bind without a kvm or without a complete set of host
- * participants before the TSM driver runs, and refuses every bind of a
- * device with no TSM context; unbind of such a device and out-of-scope
- * guest requests change nothing.  No participant is ever called by the
- * core itself, and no SEAMCALL happens.
+ * The core refuses a bind without a kvm before the TSM driver runs, and
+ * every bind of a device with no TSM context; unbind of such a device and
+ * out-of-scope guest requests change nothing.  No participant is ever
+ * called by the core itself, and no SEAMCALL happens.
  */
 static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
 {
-	struct pci_tdi_host partial = { .ops = &count_ops_no_share, .vm_handle = 0x1000 };
-	struct pci_tdi_host host = { .ops = &count_ops, .vm_handle = 0x1000 };
-	struct pci_tdi_host no_ops = { .vm_handle = 0x1000 };
+	struct pci_tdi_host host = { .ops = &count_ops };
 	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct kvm *kvm = test_vm(test);
 	struct pci_dev *bare;
-	struct kvm *kvm;
 	u8 buf[8] = {};
 	u64 code = 0;
 
-	/* Never dereferenced: the core only compares and stores it. */
-	kvm = kunit_kzalloc(test, 64, GFP_KERNEL);
 	bare = kunit_kzalloc(test, sizeof(*bare), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, kvm);
 	KUNIT_ASSERT_NOT_NULL(test, bare);
 
 	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, NULL, 1, &host), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, &no_ops), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 1, &partial), -EINVAL);
 	KUNIT_EXPECT_EQ(test, driver_binds, 0);
 	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
 
@@ -504,20 +572,45 @@ static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
 }
 
 /*
+ * A TSM that needs no participants, as the devsec sample and the TSMs of
+ * SEV-TIO and CCA, binds and unbinds with no host at all; one with an
+ * incomplete host gets it as it is.  The core checks none of it.
+ */
+static void core_passes_the_host_through_for_tsms_that_need_none(struct kunit *test)
+{
+	struct pci_tdi_host partial = { .ops = &count_ops_no_share };
+	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct kvm *kvm = test_vm(test);
+
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 3, NULL), 0);
+	KUNIT_EXPECT_EQ(test, driver_binds, 1);
+	KUNIT_EXPECT_NULL(test, driver_host);
+	KUNIT_EXPECT_PTR_EQ(test, pdev->tsm->tdi, &driver_tdi);
+	KUNIT_EXPECT_NULL(test, driver_tdi.host);
+	pci_tsm_unbind(pdev);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
+	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
+
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 3, &partial), 0);
+	KUNIT_EXPECT_PTR_EQ(test, driver_host, &partial);
+	pci_tsm_unbind(pdev);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 2);
+	KUNIT_EXPECT_EQ(test, participant_calls, 0);
+}
+
+/*
  * The participants the bind caller supplies reach the TSM driver and stay
- * with the TDI for unbind; a second bind for another VM is refused while
- * the TDI is bound, and unbind of an unbound device does nothing.
+ * with the TDI for unbind.  While the TDI is bound, a second bind with the
+ * same VM, TDI ID and host succeeds without the driver; one that differs
+ * in any of them is refused, so no caller's participants are dropped.
+ * Unbind of an unbound device does nothing.
  */
 static void core_hands_the_participants_to_the_driver(struct kunit *test)
 {
-	struct pci_tdi_host host = { .ops = &count_ops, .vm_handle = 0x1000 };
+	struct pci_tdi_host host = { .ops = &count_ops };
+	struct pci_tdi_host other_host = { .ops = &count_ops };
 	struct pci_dev *pdev = fake_connected_pf0(test);
-	struct kvm *kvm, *other;
-
-	kvm = kunit_kzalloc(test, 64, GFP_KERNEL);
-	other = kunit_kzalloc(test, 64, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, kvm);
-	KUNIT_ASSERT_NOT_NULL(test, other);
+	struct kvm *kvm = test_vm(test), *other = test_vm(test);
 
 	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
 	KUNIT_EXPECT_EQ(test, driver_binds, 1);
@@ -526,8 +619,13 @@ static void core_hands_the_participants_to_the_driver(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host);
 	KUNIT_EXPECT_EQ(test, driver_tdi.tdi_id, 7);
 
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, other, 8, &host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, other, 7, &host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 8, &host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &other_host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, NULL), -EBUSY);
 	KUNIT_EXPECT_EQ(test, driver_binds, 1);
+	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host);
 
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
@@ -535,6 +633,147 @@ static void core_hands_the_participants_to_the_driver(struct kunit *test)
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
 	KUNIT_EXPECT_EQ(test, participant_calls, 0);
+}
+
+/*
+ * Every participant call of a bind and an unbind is inside the core's
+ * "pci_tsm_participant" lockdep map, so lockdep orders each lock a
+ * participant takes after the locks of pci_tsm_bind() and
+ * pci_tsm_unbind() callers; the map is not held outside.
+ */
+static void core_runs_the_participants_in_its_lockdep_map(struct kunit *test)
+{
+	struct pci_tdi_host host = { .ops = &count_ops };
+	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct kvm *kvm = test_vm(test);
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
+		kunit_skip(test, "needs lockdep, on");
+	driver_calls_participants = true;
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+	pci_tsm_unbind(pdev);
+	KUNIT_EXPECT_EQ(test, participant_calls, 4);
+	KUNIT_EXPECT_EQ(test, calls_in_map, 4);
+	KUNIT_EXPECT_FALSE(test, in_participant_map());
+}
+
+static const enum call_back call_backs[] = { CALL_BIND, CALL_UNBIND, CALL_GUEST_REQ };
+
+static void call_back_desc(const enum call_back *c, char *desc)
+{
+	static const char * const names[] = {
+		[CALL_BIND] = "pci_tsm_bind()",
+		[CALL_UNBIND] = "pci_tsm_unbind()",
+		[CALL_GUEST_REQ] = "pci_tsm_guest_req()",
+	};
+
+	strscpy(desc, names[*c], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(call_back, call_backs, call_back_desc);
+
+/*
+ * A participant that calls back into the core, which would wait for the
+ * locks its own caller holds, is refused with one warning per call and
+ * -EDEADLK; the bind and the unbind it runs in complete.
+ */
+static void core_refuses_participants_that_call_back(struct kunit *test)
+{
+	struct pci_tdi_host host = { .ops = &count_ops };
+	struct pci_dev *pdev = fake_connected_pf0(test);
+	struct kvm *kvm = test_vm(test);
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
+		kunit_skip(test, "needs lockdep, on");
+	driver_calls_participants = true;
+	call_back = *(const enum call_back *)test->param_value;
+	kunit_warning_suppress(test) {
+		KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
+		pci_tsm_unbind(pdev);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 4);
+	}
+	if (call_back != CALL_UNBIND)
+		KUNIT_EXPECT_EQ(test, call_back_ret, -EDEADLK);
+	KUNIT_EXPECT_EQ(test, driver_binds, 1);
+	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
+	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
+	KUNIT_EXPECT_EQ(test, participant_calls, 4);
+}
+
+/*
+ * pci_tsm_assert_held() warns outside the core's locks, once for
+ * pci_tsm_rwsem and once for the DSM lock, and not inside them, where the
+ * core calls the TSM driver.
+ */
+static void assert_held_warns_outside_the_core_locks(struct kunit *test)
+{
+	struct pci_dev *pdev = fake_connected_pf0(test);
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
+		kunit_skip(test, "needs lockdep, on");
+	kunit_warning_suppress(test) {
+		pci_tsm_assert_held(pdev);
+		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 2);
+	}
+}
+
+/* KVM's lookup of the TDR page: the_td is the TD of TEST_TDR */
+#define TEST_TDR	0x5000
+
+static struct kvm *the_td;
+
+static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
+{
+	if (kvm != the_td)
+		return -EINVAL;
+	*tdr_pa = TEST_TDR;
+	return 0;
+}
+
+/*
+ * tdx-host's bind, through the core, on a function 0 it probed but did
+ * not connect: TDX Connect needs a TD and all four participants, and
+ * -EINVAL for a NULL host, a NULL op or a VM that is not a TD comes
+ * before anything else; with all of them the bind gets as far as the
+ * link (-ENXIO).  No participant and no SEAMCALL runs.  Called without
+ * the core's locks, its bind op warns.
+ */
+static void tdx_host_bind_needs_a_td_and_every_participant(struct kunit *test)
+{
+	struct pci_tdi_host partial = { .ops = &count_ops_no_share };
+	struct pci_tdi_host host = { .ops = &count_ops };
+	struct fake_pcie *fp = start(test);
+	struct tsm_test *t = state();
+	struct pci_tsm_ops *ops = t->ops;
+	struct pci_dev *pf0 = fp->pdev;
+	unsigned int calls = t->fake->nr_calls;
+	struct kvm *not_a_td = test_vm(test);
+	struct pci_tdi *tdi;
+
+	the_td = test_vm(test);
+	participant_calls = 0;
+	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
+	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
+
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &partial), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, not_a_td, 1, &host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &host), -ENXIO);
+	KUNIT_EXPECT_NULL(test, pf0->tsm->tdi);
+
+	if (IS_ENABLED(CONFIG_LOCKDEP) && debug_locks) {
+		kunit_warning_suppress(test) {
+			tdi = ops->bind(pf0, the_td, 1, NULL);
+			KUNIT_EXPECT_EQ(test, PTR_ERR(tdi), -EINVAL);
+			KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 2);
+		}
+	}
+	core_remove(ops, pf0);
+
+	KUNIT_EXPECT_EQ(test, participant_calls, 0);
+	KUNIT_EXPECT_EQ(test, t->fake->nr_calls, calls);
 }
 
 static struct kunit_case tdx_host_tsm_test_cases[] = {
@@ -548,7 +787,12 @@ static struct kunit_case tdx_host_tsm_test_cases[] = {
 	KUNIT_CASE(connect_through_the_ops_needs_a_vt_d_unit),
 	KUNIT_CASE(probe_and_remove_through_the_ops_follow_the_dsm),
 	KUNIT_CASE(core_refuses_bad_binds_before_the_driver),
+	KUNIT_CASE(core_passes_the_host_through_for_tsms_that_need_none),
 	KUNIT_CASE(core_hands_the_participants_to_the_driver),
+	KUNIT_CASE(core_runs_the_participants_in_its_lockdep_map),
+	KUNIT_CASE_PARAM(core_refuses_participants_that_call_back, call_back_gen_params),
+	KUNIT_CASE(assert_held_warns_outside_the_core_locks),
+	KUNIT_CASE(tdx_host_bind_needs_a_td_and_every_participant),
 	{}
 };
 

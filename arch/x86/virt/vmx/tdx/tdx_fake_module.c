@@ -669,6 +669,8 @@ static u64 tdx_fake_iommu_setup(struct tdx_fake_module *fake, struct tdx_module_
 	/* An unknown or not TDX capable VT-d unit, or one already set up. */
 	if (!iommu || !iommu->tdx_capable || iommu->set_up)
 		return rcx_invalid;
+	if (iommu->invalid_operand)
+		return tdx_fake_operand(TDX_OPERAND_INVALID, iommu->invalid_operand);
 	i = iommu - fake->iommus;
 
 	if (!tdx_fake_resuming(fake, TDH_IOMMU_SETUP, args, &ret)) {

@@ -408,7 +408,7 @@ static u64 fake_devif_remove(struct tdx_fake_tdi *ft, struct tdx_module_args *ar
 	tdx_fake_give_back(ft->fake, d->vmm_buf);
 	args->rcx = d->td_buf;
 	args->rdx = d->vmm_buf;
-	args->r8 = d->vm_handle;
+	args->r8 = ft->remove_vm_handle ?: d->vm_handle;
 	return TDX_SUCCESS;
 }
 
@@ -454,13 +454,16 @@ static u64 fake_devif_request(struct tdx_fake_tdi *ft, struct tdx_module_args *a
 		return op(TDX_DEVIF_TDISP_ERROR_STATE, TDX_OPERAND_ID_RCX);
 	if (d->pending)
 		return op(TDX_DEVIF_TDISP_OUT_REQ, TDX_OPERAND_ID_RCX);
-	/* The fake has no TD requests to forward. */
-	if (args->rdx & TDX_DEVIF_REQ_TD)
-		return op(TDX_DEVIF_TDISP_INVALID_REQ_STS, TDX_OPERAND_ID_RCX);
-	/* The host may lock, stop and ask for the state; the rest is the TD's. */
-	if (code != TDX_TDISP_LOCK_INTERFACE_REQ && code != TDX_TDISP_STOP_INTERFACE_REQ &&
-	    code != TDX_TDISP_INTERFACE_STATE_REQ)
+	if (args->rdx & TDX_DEVIF_REQ_TD) {
+		/* The TD's request, from its buffer: TDG.DEVIF.REQUEST wrote it. */
+		if (d->td_req != TDX_FAKE_TD_REQ_REQUESTED)
+			return op(TDX_DEVIF_TDISP_INVALID_REQ_STS, TDX_OPERAND_ID_RCX);
+		code = d->td_code;
+	} else if (code != TDX_TDISP_LOCK_INTERFACE_REQ && code != TDX_TDISP_STOP_INTERFACE_REQ &&
+		   code != TDX_TDISP_INTERFACE_STATE_REQ) {
+		/* The host may lock, stop and ask for the state; the rest is the TD's. */
 		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX);
+	}
 	if (code == TDX_TDISP_LOCK_INTERFACE_REQ && d->tdisp_state != TDX_TDISP_CONFIG_UNLOCKED)
 		return op(TDX_DEVIF_TDISP_INVALID_STATE, TDX_OPERAND_ID_RCX);
 	if (fake_pa_bad(args->r8))
@@ -475,8 +478,11 @@ static u64 fake_devif_request(struct tdx_fake_tdi *ft, struct tdx_module_args *a
 	put_unaligned_le32(args->rcx, msg + TDX_FAKE_TDISP_MSG_FUNC_ID);
 
 	d->pending = code;
+	if (args->rdx & TDX_DEVIF_REQ_TD)
+		d->td_req = TDX_FAKE_TD_REQ_GENERATED;
 	args->rcx = FIELD_PREP(TDX_DEVIF_REQ_OUT_CODE, code) |
-		    FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, TDX_FAKE_TDISP_OBJ_SIZE);
+		    FIELD_PREP(TDX_DEVIF_REQ_OUT_LEN, !ft->req_len ? TDX_FAKE_TDISP_OBJ_SIZE :
+			       ft->req_len == U64_MAX ? 0 : ft->req_len);
 	return TDX_SUCCESS;
 }
 
@@ -485,6 +491,7 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 	u64 pa = args->rdx & TDX_DEVIF_RSP_IN_PA;
 	struct tdx_fake_devif *d;
 	const u8 *msg;
+	bool td;
 	u64 out;
 	u16 len;
 	u8 code;
@@ -501,8 +508,12 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 		return op(TDX_DEVIFMT_NOT_PRESENT, TDX_OPERAND_ID_RCX);
 	if (!d->pending)
 		return op(TDX_DEVIF_TDISP_OUT_REQ, TDX_OPERAND_ID_RCX);
-	if (args->rdx & TDX_DEVIF_RSP_IN_TD)
+	/* The answer to the TD's request is the TD's, and only the TD's. */
+	td = args->rdx & TDX_DEVIF_RSP_IN_TD;
+	if (td != (d->td_req == TDX_FAKE_TD_REQ_GENERATED))
 		return op(TDX_DEVIF_TDISP_INVALID_REQ_STS, TDX_OPERAND_ID_RDX);
+	if (td && args->r8)
+		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
 	if (args->r8 && fake_pa_bad(args->r8))
 		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
 
@@ -518,6 +529,15 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 		return op(TDX_DEVIF_TDISP_INVALID_MESSAGE, TDX_OPERAND_ID_RDX);
 
 	out = FIELD_PREP(TDX_DEVIF_RSP_OUT_CODE, code);
+	if (td) {
+		/* Decrypted into the TD's buffer; TDG.DEVIF.RESPONSE applies it. */
+		d->td_req = TDX_FAKE_TD_REQ_PROCESSED;
+		d->td_code = code;
+		d->pending = 0;
+		args->rcx = out;
+		return TDX_SUCCESS;
+	}
+
 	switch (code) {
 	case TDX_TDISP_LOCK_INTERFACE_RSP:
 		d->tdisp_state = TDX_TDISP_CONFIG_LOCKED;
@@ -1708,6 +1728,73 @@ void tdx_fake_tdi_set_state(struct tdx_fake_tdi *ft, u32 func_id, u8 state)
 		d->tdisp_state = state;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdi_set_state);
+
+/**
+ * tdx_fake_tdi_td_request() - The TD writes a TDISP request (TDG.DEVIF.REQUEST)
+ * @ft: the fake
+ * @func_id: the TDI
+ * @code: the TDISP request code
+ *
+ * The request goes to the TD's message buffer of the TDI; the host can
+ * then have the module secure it, with TDH.DEVIF.REQUEST in TD mode.  The
+ * TD may make the requests of a TD: the report, the state, START and STOP.
+ *
+ * Context: Process context.
+ * Return: TDX_SUCCESS, TDX_DEVIFMT_NOT_PRESENT for no such TDI,
+ * TDX_DEVIF_TDISP_INVALID_REQ_STS while the TD has a request in flight,
+ * TDX_OPERAND_INVALID for another code.
+ */
+u64 tdx_fake_tdi_td_request(struct tdx_fake_tdi *ft, u32 func_id, u8 code)
+{
+	struct tdx_fake_devif *d;
+
+	guard(mutex)(&ft->lock);
+	d = fake_created(ft, func_id);
+	if (!d)
+		return TDX_DEVIFMT_NOT_PRESENT;
+	if (d->td_req != TDX_FAKE_TD_REQ_NONE)
+		return TDX_DEVIF_TDISP_INVALID_REQ_STS;
+	if (code != TDX_TDISP_INTERFACE_REPORT_REQ && code != TDX_TDISP_INTERFACE_STATE_REQ &&
+	    code != TDX_TDISP_START_INTERFACE_REQ && code != TDX_TDISP_STOP_INTERFACE_REQ)
+		return TDX_OPERAND_INVALID;
+	d->td_req = TDX_FAKE_TD_REQ_REQUESTED;
+	d->td_code = code;
+	return TDX_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdi_td_request);
+
+/**
+ * tdx_fake_tdi_td_response() - The TD reads its answer (TDG.DEVIF.RESPONSE)
+ * @ft: the fake
+ * @func_id: the TDI
+ * @code: set to the TDISP response code the device answered with
+ *
+ * Applies the answer as the module does for the TD: START_INTERFACE puts
+ * the TDI in RUN, STOP_INTERFACE back in CONFIG_UNLOCKED.
+ *
+ * Context: Process context.
+ * Return: TDX_SUCCESS, TDX_DEVIFMT_NOT_PRESENT for no such TDI, or
+ * TDX_DEVIF_TDISP_INVALID_REQ_STS if no answer is in the TD's buffer.
+ */
+u64 tdx_fake_tdi_td_response(struct tdx_fake_tdi *ft, u32 func_id, u8 *code)
+{
+	struct tdx_fake_devif *d;
+
+	guard(mutex)(&ft->lock);
+	d = fake_created(ft, func_id);
+	if (!d)
+		return TDX_DEVIFMT_NOT_PRESENT;
+	if (d->td_req != TDX_FAKE_TD_REQ_PROCESSED)
+		return TDX_DEVIF_TDISP_INVALID_REQ_STS;
+	*code = d->td_code;
+	if (*code == TDX_TDISP_START_INTERFACE_RSP)
+		d->tdisp_state = TDX_TDISP_RUN;
+	else if (*code == TDX_TDISP_STOP_INTERFACE_RSP)
+		d->tdisp_state = TDX_TDISP_CONFIG_UNLOCKED;
+	d->td_req = TDX_FAKE_TD_REQ_NONE;
+	return TDX_SUCCESS;
+}
+EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdi_td_response);
 
 /**
  * tdx_fake_tdisp_device() - Answer a TDISP request as a device would

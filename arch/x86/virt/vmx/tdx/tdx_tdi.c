@@ -26,9 +26,14 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/cleanup.h>
 #include <linux/export.h>
+#include <linux/kvm_types.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
+
+#include <kunit/static_stub.h>
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
@@ -571,3 +576,72 @@ u64 tdh_mmio_unmap(u64 gpa_info, u64 vm_handle)
 	return tdx_tdi_call(TDH_MMIO_UNMAP, &args);
 }
 EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_unmap, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+
+/*
+ * TDH.DEVIF.CREATE names the TD by the physical address of its TDR page,
+ * which KVM allocates and owns (struct tdx_td).  The TSM side (tdx-host)
+ * gets only the struct kvm of a bind, and must keep loading without
+ * kvm-intel for its other services, so it cannot use a symbol of
+ * kvm-intel.  kvm-intel registers its lookup here instead, in the
+ * built-in TDX core, while it can create TDs.
+ */
+static DEFINE_MUTEX(tdx_td_lookup_lock);
+static tdx_td_tdr_fn tdx_td_lookup;
+
+/**
+ * tdx_td_register_lookup() - Register KVM's lookup of the TDR page of a TD
+ * @lookup: the lookup, which must not sleep
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, or -EBUSY if a lookup is registered.
+ */
+int tdx_td_register_lookup(tdx_td_tdr_fn lookup)
+{
+	guard(mutex)(&tdx_td_lookup_lock);
+	if (tdx_td_lookup)
+		return -EBUSY;
+	tdx_td_lookup = lookup;
+	return 0;
+}
+EXPORT_SYMBOL_FOR_KVM(tdx_td_register_lookup);
+
+/**
+ * tdx_td_unregister_lookup() - Unregister KVM's lookup of the TDR page
+ * @lookup: what tdx_td_register_lookup() registered
+ *
+ * On return no call of @lookup runs or starts.
+ *
+ * Context: Process context, may sleep.
+ */
+void tdx_td_unregister_lookup(tdx_td_tdr_fn lookup)
+{
+	guard(mutex)(&tdx_td_lookup_lock);
+	if (tdx_td_lookup == lookup)
+		tdx_td_lookup = NULL;
+}
+EXPORT_SYMBOL_FOR_KVM(tdx_td_unregister_lookup);
+
+/**
+ * tdx_td_tdr_pa() - Find the TDR page of a TD, for TDH.DEVIF.CREATE
+ * @kvm: a VM the caller holds a reference to
+ * @tdr_pa: the physical address of the TD's TDR page
+ *
+ * The TDR page stays the TD's until the VM is destroyed, so @tdr_pa is
+ * valid as long as the caller's reference to @kvm.
+ *
+ * Context: Process context, may sleep.  Takes a mutex of the TDX core
+ * that nests inside any lock of the caller.
+ * Return: 0, or -EINVAL if @kvm is not a TD whose TDR page is set up,
+ * which includes every VM while kvm-intel has no lookup registered.
+ */
+int tdx_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
+{
+	KUNIT_STATIC_STUB_REDIRECT(tdx_td_tdr_pa, kvm, tdr_pa);
+
+	guard(mutex)(&tdx_td_lookup_lock);
+	if (!tdx_td_lookup)
+		return -EINVAL;
+	return tdx_td_lookup(kvm, tdr_pa);
+}
+EXPORT_SYMBOL_FOR_MODULES(tdx_td_tdr_pa,
+			  "tdx-host,tdx_host_tdi_test,tdx_host_tsm_test,tdx_host_link_test");

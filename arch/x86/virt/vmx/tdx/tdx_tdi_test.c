@@ -2054,6 +2054,93 @@ static void accepted_dma_holds_the_tdi_even_if_added_before_it(struct kunit *tes
 	KUNIT_EXPECT_EQ(test, tdh_devif_remove(TEST_FUNC, &td_pa, &vmm_pa, &vm), TDX_SUCCESS);
 }
 
+/*
+ * tdh_devif_request.c, tdh_devif_response.c: the TD's request is secured
+ * from the TD's buffer and its answer decrypted into it, never to the host.
+ */
+static void td_request_is_answered_into_the_td_buffer(struct kunit *test)
+{
+	static const u64 req_sts = OPND(TDX_DEVIF_TDISP_INVALID_REQ_STS, RDX);
+	struct tdi_env *env = tdi_env(test);
+	u64 out = 0, code_out;
+	u8 code = 0;
+
+	setup(test, env, S_MT | S_CREATED);
+	/* Nothing the TD asked for: nothing to secure, nothing to read */
+	EXPECT_REFUSED(test, env, tdh_devif_request(TEST_FUNC, TDX_DEVIF_REQ_TD,
+						    env->pg[PG_REQ], &out),
+		       OPND(TDX_DEVIF_TDISP_INVALID_REQ_STS, RCX));
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_response(env->ft, TEST_FUNC, &code),
+			TDX_DEVIF_TDISP_INVALID_REQ_STS);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_request(env->ft, TEST_FUNC,
+						      TDX_TDISP_LOCK_INTERFACE_REQ),
+			TDX_OPERAND_INVALID);
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_request(env->ft, TEST_FUNC,
+						      TDX_TDISP_INTERFACE_REPORT_REQ), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_request(env->ft, TEST_FUNC,
+						      TDX_TDISP_INTERFACE_STATE_REQ),
+			TDX_DEVIF_TDISP_INVALID_REQ_STS);
+	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, TDX_DEVIF_REQ_TD, env->pg[PG_REQ],
+						&out), TDX_SUCCESS);
+	code_out = FIELD_GET(TDX_DEVIF_REQ_OUT_CODE, out);
+	KUNIT_EXPECT_EQ(test, code_out, TDX_TDISP_INTERFACE_REPORT_REQ);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdisp_relay(env->pg[PG_REQ], TDX_FAKE_TDISP_OBJ_SIZE,
+						   env->pg[PG_RSP], 0),
+			TDX_FAKE_TDISP_OBJ_SIZE);
+
+	/* The answer is the TD's: not in host mode, not to a host page */
+	EXPECT_REFUSED(test, env, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], false,
+						     env->pg[PG_OUT], &out), req_sts);
+	EXPECT_REFUSED(test, env, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], true,
+						     env->pg[PG_OUT], &out), INVALID(R8));
+	KUNIT_EXPECT_EQ(test, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], true, NULL, &out),
+			TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, out, FIELD_PREP_CONST(TDX_DEVIF_RSP_OUT_CODE,
+						    TDX_TDISP_INTERFACE_REPORT_RSP));
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, TEST_FUNC)->pending, 0);
+
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_response(env->ft, TEST_FUNC, &code), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, code, TDX_TDISP_INTERFACE_REPORT_RSP);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_td_response(env->ft, TEST_FUNC, &code),
+			TDX_DEVIF_TDISP_INVALID_REQ_STS);
+
+	/* A host request is not the TD's and is answered in host mode only */
+	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, REQ(TDX_TDISP_INTERFACE_STATE_REQ),
+						env->pg[PG_REQ], &out), TDX_SUCCESS);
+	tdx_fake_tdisp_relay(env->pg[PG_REQ], TDX_FAKE_TDISP_OBJ_SIZE, env->pg[PG_RSP], 0);
+	EXPECT_REFUSED(test, env, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], true, NULL,
+						     &out), req_sts);
+}
+
+/* The hostile knobs: a REMOVE naming another TD, request lengths */
+static void hostile_knobs_rewrite_what_the_module_reports(struct kunit *test)
+{
+	struct tdi_env *env = tdi_env(test);
+	u64 out = 0, len, td_pa, vmm_pa, vm;
+
+	setup(test, env, S_MT | S_CREATED);
+	env->ft->req_len = U64_MAX;
+	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, REQ(TDX_TDISP_INTERFACE_STATE_REQ),
+						env->pg[PG_REQ], &out), TDX_SUCCESS);
+	len = FIELD_GET(TDX_DEVIF_REQ_OUT_LEN, out);
+	KUNIT_EXPECT_EQ(test, len, 0);
+	KUNIT_EXPECT_EQ(test, tdx_fake_tdisp_relay(env->pg[PG_REQ], TDX_FAKE_TDISP_OBJ_SIZE,
+						   env->pg[PG_RSP], 0),
+			TDX_FAKE_TDISP_OBJ_SIZE);
+	KUNIT_EXPECT_EQ(test, tdh_devif_response(TEST_FUNC, env->pg[PG_RSP], false, NULL, &out),
+			TDX_SUCCESS);
+	env->ft->req_len = PAGE_SIZE + 4;
+	KUNIT_EXPECT_EQ(test, tdh_devif_request(TEST_FUNC, REQ(TDX_TDISP_INTERFACE_STATE_REQ),
+						env->pg[PG_REQ], &out), TDX_SUCCESS);
+	len = FIELD_GET(TDX_DEVIF_REQ_OUT_LEN, out);
+	KUNIT_EXPECT_EQ(test, len, PAGE_SIZE + 4);
+
+	env->ft->remove_vm_handle = TEST_VM + PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, tdh_devif_remove(TEST_FUNC, &td_pa, &vmm_pa, &vm), TDX_SUCCESS);
+	KUNIT_EXPECT_EQ(test, vm, TEST_VM + PAGE_SIZE);
+}
+
 static void fail_nth_fails_a_call_without_side_effects(struct kunit *test)
 {
 	struct tdi_env *env = tdi_env(test);
@@ -2085,6 +2172,8 @@ static struct kunit_case tdx_tdi_test_cases[] = {
 	KUNIT_CASE(devif_create_checks_stream_and_session),
 	KUNIT_CASE(devif_remove_while_locked_needs_the_stream_blocked),
 	KUNIT_CASE(accepted_dma_holds_the_tdi_even_if_added_before_it),
+	KUNIT_CASE(td_request_is_answered_into_the_td_buffer),
+	KUNIT_CASE(hostile_knobs_rewrite_what_the_module_reports),
 	KUNIT_CASE(fail_nth_fails_a_call_without_side_effects),
 	{}
 };
