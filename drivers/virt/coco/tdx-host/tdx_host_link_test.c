@@ -356,7 +356,6 @@ static const char *tsm_name(struct link_env *e)
 	return e->tsm_name;
 }
 
-
 /* Config offset of selective stream block @i, as drivers/pci/ide.c lays it out */
 static int ep_sel_pos(struct pci_dev *pdev, unsigned int i)
 {

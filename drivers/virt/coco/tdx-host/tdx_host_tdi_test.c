@@ -336,7 +336,6 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 	return fd;
 }
 
-
 /* ---- Expected logs ---- */
 
 struct seq {

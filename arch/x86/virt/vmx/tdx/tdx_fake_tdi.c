@@ -490,8 +490,8 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 {
 	u64 pa = args->rdx & TDX_DEVIF_RSP_IN_PA;
 	struct tdx_fake_devif *d;
+	bool td, generated;
 	const u8 *msg;
-	bool td;
 	u64 out;
 	u16 len;
 	u8 code;
@@ -510,7 +510,8 @@ static u64 fake_devif_response(struct tdx_fake_tdi *ft, struct tdx_module_args *
 		return op(TDX_DEVIF_TDISP_OUT_REQ, TDX_OPERAND_ID_RCX);
 	/* The answer to the TD's request is the TD's, and only the TD's. */
 	td = args->rdx & TDX_DEVIF_RSP_IN_TD;
-	if (td != (d->td_req == TDX_FAKE_TD_REQ_GENERATED))
+	generated = d->td_req == TDX_FAKE_TD_REQ_GENERATED;
+	if (td != generated)
 		return op(TDX_DEVIF_TDISP_INVALID_REQ_STS, TDX_OPERAND_ID_RDX);
 	if (td && args->r8)
 		return op(TDX_OPERAND_INVALID, TDX_OPERAND_ID_R8);
