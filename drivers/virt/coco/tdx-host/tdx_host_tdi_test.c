@@ -97,6 +97,7 @@ struct tdi_env {
 	unsigned int nr_devs;
 	int doe_ret;
 	u32 tdisp_error;
+	u8 tdisp_code;
 };
 
 static struct fake_dev *to_fake_dev(const struct pci_tdi_host *host)
@@ -183,13 +184,18 @@ static int fake_doe(struct pci_dev *dsm, u8 type, const void *req, size_t req_le
 		    void *rsp, size_t rsp_size)
 {
 	struct tdi_env *env = kunit_get_current_test()->priv;
+	size_t len;
 
 	tdx_fake_tdi_log(env->ft, EVT_DOE);
 	if (env->doe_ret)
 		return env->doe_ret;
 	if (type != PCI_DOE_FEATURE_SSESSION)
 		return -EIO;
-	return tdx_fake_tdisp_device(req, req_len, rsp, rsp_size, env->tdisp_error);
+	len = tdx_fake_tdisp_device(req, req_len, rsp, rsp_size, env->tdisp_error);
+	/* A device that answers with a code TDISP does not have */
+	if (len && env->tdisp_code)
+		*(u8 *)(rsp + TDX_FAKE_TDISP_MSG_CODE) = env->tdisp_code;
+	return len;
 }
 
 /* Refusals are expected here; the fake makes them, the test checks them. */
@@ -507,6 +513,7 @@ enum bind_fail {
 	FAIL_LOCK_DOE,
 	FAIL_LOCK_RESPONSE,
 	FAIL_LOCK_REFUSED,
+	FAIL_LOCK_UNKNOWN,
 };
 
 struct bind_fail_case {
@@ -531,6 +538,7 @@ static const struct bind_fail_case bind_fails[] = {
 	{ "LOCK DOE exchange", FAIL_LOCK_DOE, -ETIMEDOUT },
 	{ "LOCK TDH.DEVIF.RESPONSE", FAIL_LOCK_RESPONSE, -EIO },
 	{ "LOCK refused by the device", FAIL_LOCK_REFUSED, -EIO },
+	{ "LOCK answered with an unknown TDISP code", FAIL_LOCK_UNKNOWN, -EIO },
 };
 
 static void bind_fail_desc(const struct bind_fail_case *c, char *desc)
@@ -659,6 +667,8 @@ static void bind_failure_unwinds_in_exact_reverse(struct kunit *test)
 		env->doe_ret = c->err;
 	if (c->at == FAIL_LOCK_REFUSED)
 		env->tdisp_error = 1;
+	if (c->at == FAIL_LOCK_UNKNOWN)
+		env->tdisp_code = 0x42;
 
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_TRUE(test, IS_ERR(tdi));
@@ -672,6 +682,7 @@ static void bind_failure_unwinds_in_exact_reverse(struct kunit *test)
 	env->ft->fail_nth = 0;
 	env->doe_ret = 0;
 	env->tdisp_error = 0;
+	env->tdisp_code = 0;
 	fd->dma_setup_ret = 0;
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
