@@ -636,8 +636,11 @@ struct vtd_test {
 
 static void unreserve_action(void *t)
 {
-	/* A unit a test left restricted must not stay so for later suites. */
-	intel_iommu_unreserve_upper_dids(((struct vtd_test *)t)->reg_base);
+	/*
+	 * A unit a test left restricted must not stay so for later suites.
+	 * Through tdx-host, the VT-d driver's one user of the call.
+	 */
+	tdx_host_iommu_unreserve_dids(((struct vtd_test *)t)->reg_base);
 }
 
 static int tdx_host_iommu_vtd_test_init(struct kunit *test)
