@@ -75,8 +75,4 @@ int tdx_hpa_list_info_resume(u64 in, u64 out);
 void tdx_handoff_flush(const void *addr, unsigned int size);
 void tdx_handoff_clear_root(const struct tdx_handoff *ho);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-u64 *tdx_handoff_alloc_root(void);
-#endif
-
 #endif /* _ASM_X86_TDX_HANDOFF_H */

@@ -56,8 +56,4 @@ struct tdx_iommu_mt *tdx_iommu_mt_alloc(unsigned int iq_order,
 void tdx_iommu_mt_free(struct tdx_iommu_mt *mt);
 u64 tdx_iommu_mt_hpa(const struct tdx_iommu_mt *mt);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-struct page *tdx_iommu_mt_alloc_block(unsigned int order);
-#endif
-
 #endif /* _ASM_X86_TDX_IOMMU_MT_H */

@@ -42,11 +42,4 @@ struct tdx_page_list *tdx_page_list_alloc_contig(unsigned int nr_pages);
 void tdx_page_list_free(struct tdx_page_list *list);
 void tdx_page_list_reset_page(struct page *page);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-struct tdx_page_list *tdx_page_list_alloc_meta(unsigned int nr_pages);
-unsigned long tdx_page_list_alloc_bulk_pages(unsigned long nr_pages,
-					     struct page **pages);
-struct page *tdx_page_list_alloc_block(unsigned int order);
-#endif
-
 #endif /* _ASM_X86_TDX_PAGE_LIST_H */

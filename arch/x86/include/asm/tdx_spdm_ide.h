@@ -89,8 +89,4 @@ u64 tdh_ide_stream_delete(u64 spdm_id, u64 stream_id,
 u64 tdh_ide_stream_km(u64 spdm_id, u64 stream_id, u64 op,
 		      struct page *response, struct page *request, u64 *req_len);
 
-#if IS_ENABLED(CONFIG_KUNIT)
-bool tdx_spdm_ide_locked(void);
-#endif
-
 #endif /* _ASM_X86_TDX_SPDM_IDE_H */

@@ -62,7 +62,6 @@ VISIBLE_IF_KUNIT int tdx_host_iommu_reserve_dids(u64 reg_base)
 
 	return intel_iommu_reserve_upper_dids(reg_base);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reserve_dids);
 
 /**
  * tdx_host_iommu_unreserve_dids() - Give a unit's domain IDs back to the host
@@ -79,7 +78,6 @@ VISIBLE_IF_KUNIT void tdx_host_iommu_unreserve_dids(u64 reg_base)
 
 	intel_iommu_unreserve_upper_dids(reg_base);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_unreserve_dids);
 
 /*
  * Set up one unit with an IOMMU_MT of its own, its upper domain IDs left
@@ -167,7 +165,6 @@ VISIBLE_IF_KUNIT void tdx_host_iommus_clear(struct tdx_host_iommus *iommus)
 	}
 	kfree(iommus);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommus_clear);
 
 /**
  * tdx_host_iommus_setup() - Give VT-d units to the TDX module
@@ -216,7 +213,6 @@ err_clear:
 	tdx_host_iommus_clear(iommus);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommus_setup);
 
 /**
  * tdx_host_iommu_reg_bases() - Register bases of the VT-d units to set up
@@ -233,7 +229,6 @@ VISIBLE_IF_KUNIT int tdx_host_iommu_reg_bases(u64 **reg_bases)
 
 	return dmar_get_drhd_reg_bases(reg_bases);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reg_bases);
 
 /**
  * tdx_host_iommu_reg_base() - Register base of the VT-d unit of a device
@@ -252,7 +247,6 @@ VISIBLE_IF_KUNIT int tdx_host_iommu_reg_base(struct pci_dev *pdev, u64 *reg_base
 
 	return dmar_get_drhd_reg_base(pdev, reg_base);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_iommu_reg_base);
 
 /**
  * tdx_host_iommu_id() - The TDX module's ID of the VT-d unit of a device

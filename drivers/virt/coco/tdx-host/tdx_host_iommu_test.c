@@ -20,12 +20,14 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 
 #include "tdx_host_iommu.h"
+#include "tdx_page_list_kunit.h"
+#include "tdx_iommu_mt_kunit.h"
 
 /* SEAMCALL leaves, as in the TDX Connect ABI. */
 #define TEST_TDH_IOMMU_SETUP	128
@@ -794,6 +796,4 @@ static struct kunit_suite tdx_host_iommu_vtd_test_suite = {
 
 kunit_test_suites(&tdx_host_iommu_test_suite, &tdx_host_iommu_vtd_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the trusted IOMMU setup of tdx-host");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

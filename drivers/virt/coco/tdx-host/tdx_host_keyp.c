@@ -49,7 +49,6 @@ VISIBLE_IF_KUNIT int tdx_host_keyp_read_cap(u64 base, u32 *cap)
 	iounmap(regs);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_keyp_read_cap);
 
 static bool tdx_host_keyp_rp_in(const struct acpi_keyp_rp_info *rp, u16 segment,
 				u8 bus_start, u8 bus_end)
@@ -125,7 +124,6 @@ VISIBLE_IF_KUNIT int tdx_host_keyp_nr_streams(const struct acpi_table_header *ke
 
 	return nr_streams;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_keyp_nr_streams);
 
 /**
  * tdx_host_keyp_apply() - Size every host bridge's IDE stream pool
@@ -155,7 +153,6 @@ VISIBLE_IF_KUNIT void tdx_host_keyp_apply(const struct acpi_table_header *keyp)
 		pci_ide_set_nr_streams(pci_find_host_bridge(bus), nr);
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_keyp_apply);
 
 /**
  * tdx_host_keyp_init() - Take the IDE stream counts from ACPI KEYP

@@ -206,6 +206,4 @@ static struct kunit_suite tdx_host_keyp_test_suite = {
 
 kunit_test_suite(tdx_host_keyp_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the ACPI KEYP reading of tdx-host");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

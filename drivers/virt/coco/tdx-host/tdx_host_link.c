@@ -258,7 +258,6 @@ VISIBLE_IF_KUNIT struct page *tdx_host_link_page(void)
 
 	return alloc_page(GFP_KERNEL | __GFP_ZERO);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_link_page);
 
 /* Everything connect needs, before any SEAMCALL */
 static int tdx_host_link_alloc(struct tdx_host_link *link, struct pci_dev *pdev,

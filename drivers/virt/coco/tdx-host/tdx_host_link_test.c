@@ -41,21 +41,23 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
-#include <asm/tdx_fake_tdi.h>
+#include "tests/tdx_fake_module.h"
+#include "tests/tdx_fake_spdm.h"
+#include "tests/tdx_fake_tdi.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_tdi.h>
 
 #include "../../../../arch/x86/virt/vmx/tdx/tdx.h"
-#include "tdx_host_fake_pcie.h"
+#include "tests/tdx_host_fake_pcie.h"
 #include "tdx_host_iommu.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
 #include "tdx_host_tdi.h"
 #include "tdx_host_tsm.h"
+#include "tdx_page_list_kunit.h"
+#include "tdx_handoff_kunit.h"
 
 #define TEST_VTBAR	0xfed90000ULL
 #define TEST_STREAM	5
@@ -1341,7 +1343,5 @@ static struct kunit_suite tdx_host_link_test_suite = {
 
 kunit_test_suite(tdx_host_link_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for tdx-host behind the PCI/TSM core");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 MODULE_IMPORT_NS("PCI_IDE");
-MODULE_LICENSE("GPL");

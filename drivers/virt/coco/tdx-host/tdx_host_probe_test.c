@@ -19,7 +19,7 @@
 #include <kunit/test.h>
 
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 
 #include "tdx_host.h"
 #include "tdx_host_iommu.h"
@@ -279,6 +279,4 @@ static struct kunit_suite tdx_host_probe_test_suite = {
 
 kunit_test_suite(tdx_host_probe_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for tdx-host probe and its runtime update");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

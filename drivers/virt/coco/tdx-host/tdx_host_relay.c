@@ -57,7 +57,6 @@ VISIBLE_IF_KUNIT int tdx_host_relay_doe(struct pci_dev *dsm, u8 type, const void
 
 	return pci_tsm_doe_transfer(dsm, type, req, req_len, rsp, rsp_size);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_relay_doe);
 
 static void tdx_host_doe_hdr(void *obj, u16 vendor, u8 type, size_t payload_len)
 {
@@ -124,7 +123,6 @@ int tdx_host_relay(struct tdx_host_relay *relay, struct page *req, u64 req_len,
 	       -payload_len & (sizeof(u32) - 1));
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_relay);
 
 /**
  * tdx_host_relay_abort() - Answer the module's request with nothing
@@ -149,4 +147,3 @@ void tdx_host_relay_abort(struct page *req, struct page *rsp)
 			 FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_VID, dw0),
 			 FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, dw0), 0);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_relay_abort);

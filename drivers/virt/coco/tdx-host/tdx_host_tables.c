@@ -11,8 +11,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include <kunit/visibility.h>
-
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
 #include <asm/tdx_page_list.h>
@@ -220,7 +218,6 @@ unsigned long tdx_host_tree_nr_pages(struct tdx_host_tables *t, struct xarray *x
 	mutex_unlock(&t->lock);
 	return nr;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tree_nr_pages);
 
 /**
  * tdx_host_tables_init() - Start with empty trees
@@ -235,7 +232,6 @@ void tdx_host_tables_init(struct tdx_host_tables *t)
 	xa_init(&t->mmiomt);
 	xa_init(&t->dmar_rte);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tables_init);
 
 static unsigned int tdx_host_tables_forget(struct xarray *xa)
 {
@@ -276,7 +272,6 @@ int tdx_host_tables_fini(struct tdx_host_tables *t)
 	mutex_destroy(&t->lock);
 	return nr ? -EBUSY : 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tables_fini);
 
 /* DEVIFMT: the entry of level N for a FUNCTION_ID, N = 1 to 4 (the root) */
 static u64 tdx_host_devifmt_idx(u64 func_id, unsigned int level)

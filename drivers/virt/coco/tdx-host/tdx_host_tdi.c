@@ -16,7 +16,6 @@
 #include <linux/sockptr.h>
 
 #include <kunit/static_stub.h>
-#include <kunit/visibility.h>
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
@@ -611,7 +610,6 @@ err_free:
 	tdx_host_tdi_free(tt);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tdi_bind);
 
 /**
  * tdx_host_tdi_unbind() - Unbind a TDI from its TD
@@ -658,7 +656,6 @@ void tdx_host_tdi_unbind(struct pci_tdi *tdi)
 
 	tdx_host_tdi_free(tt);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tdi_unbind);
 
 /**
  * tdx_host_tdi_guest_req() - Carry a TDISP request of the TD to its TDI
@@ -717,4 +714,3 @@ ssize_t tdx_host_tdi_guest_req(struct pci_tdi *tdi, enum pci_tsm_req_scope scope
 		return -EFAULT;
 	return out_len - sizeof(word);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tdi_guest_req);

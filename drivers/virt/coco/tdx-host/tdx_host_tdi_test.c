@@ -29,9 +29,9 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
-#include <asm/tdx_fake_tdi.h>
+#include "tests/tdx_fake_module.h"
+#include "tests/tdx_fake_spdm.h"
+#include "tests/tdx_fake_tdi.h"
 #include <asm/tdx_release.h>
 #include <asm/tdx_tdi.h>
 
@@ -1599,6 +1599,4 @@ static struct kunit_suite tdx_host_tdi_test_suite = {
 
 kunit_test_suite(tdx_host_tdi_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for the TDI bind/unbind engine of tdx-host");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

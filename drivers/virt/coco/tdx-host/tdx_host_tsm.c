@@ -196,7 +196,6 @@ VISIBLE_IF_KUNIT struct tsm_dev *tdx_host_tsm_register(struct device *dev,
 
 	return tsm_register(dev, ops);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tsm_register);
 
 /**
  * tdx_host_tsm_unregister() - Unregister the TSM device of tdx-host
@@ -212,7 +211,6 @@ VISIBLE_IF_KUNIT void tdx_host_tsm_unregister(struct tsm_dev *tsm_dev)
 
 	tsm_unregister(tsm_dev);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_host_tsm_unregister);
 
 static void tdx_host_tsm_unregister_action(void *tsm_dev)
 {

@@ -32,13 +32,14 @@
 #include <kunit/test.h>
 
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_tdi.h>
 
-#include "tdx_host_fake_pcie.h"
+#include "tests/tdx_host_fake_pcie.h"
 #include "tdx_host_iommu.h"
 #include "tdx_host_tsm.h"
+#include "tdx_iommu_mt_kunit.h"
 
 /* SEAMCALL leaves, as in the TDX Connect ABI. */
 #define TEST_TDH_IOMMU_SETUP	128
@@ -1197,6 +1198,4 @@ static struct kunit_suite tdx_host_fake_pcie_test_suite = {
 
 kunit_test_suites(&tdx_host_tsm_test_suite, &tdx_host_fake_pcie_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests for tdx-host as the PCI link TSM");
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

@@ -19,8 +19,6 @@
 #include <linux/export.h>
 #include <linux/printk.h>
 
-#include <kunit/visibility.h>
-
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
 #include <asm/tdx_handoff.h>
@@ -81,7 +79,6 @@ u64 tdh_sys_config(u64 tdmr_pa_array, u64 nr_tdmrs, u64 global_keyid, u64 featur
 
 	return tdx_seamcall_ver(TDH_SYS_CONFIG, features ? 1 : 0, &args);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdh_sys_config);
 
 /**
  * tdh_ext_mem_add() - TDH.EXT.MEM.ADD of the current chunk of a hand-off
@@ -125,7 +122,6 @@ u64 tdh_ext_mem_add(const struct tdx_handoff *ho)
 		info = args.rcx;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(tdh_ext_mem_add);
 
 /**
  * tdh_ext_init() - TDH.EXT.INIT: start the TDX module Extensions
@@ -142,7 +138,6 @@ u64 tdh_ext_init(void)
 
 	return tdx_seamcall_restart(TDH_EXT_INIT, &in, &out);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdh_ext_init);
 
 /**
  * tdh_iommu_setup() - TDH.IOMMU.SETUP: give a VT-d unit to the TDX module
@@ -172,7 +167,7 @@ u64 tdh_iommu_setup(u64 vtbar, const struct tdx_iommu_mt *mt, u64 *iommu_id)
 
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_iommu_setup, "tdx-host,tdx_connect_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_iommu_setup, "tdx-host");
 
 /**
  * tdh_iommu_clear() - TDH.IOMMU.CLEAR: take a VT-d unit back
@@ -196,4 +191,4 @@ u64 tdh_iommu_clear(u64 iommu_id, const struct tdx_iommu_mt *mt)
 
 	return tdx_seamcall_restart(TDH_IOMMU_CLEAR, &in, &out);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_iommu_clear, "tdx-host,tdx_connect_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_iommu_clear, "tdx-host");

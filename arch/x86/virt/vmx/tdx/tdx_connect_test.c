@@ -17,7 +17,7 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
@@ -516,7 +516,3 @@ static struct kunit_suite tdx_connect_test_suite = {
 };
 
 kunit_test_suite(tdx_connect_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the TDX Connect SEAMCALL wrappers");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

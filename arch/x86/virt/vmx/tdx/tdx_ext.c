@@ -54,7 +54,6 @@ int tdx_ext_sys_config(u64 tdmr_pa_array, u64 nr_tdmrs, u64 global_keyid)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_ext_sys_config);
 
 /**
  * tdx_ext_required() - Whether the module needs TDH.EXT.INIT
@@ -204,7 +203,6 @@ VISIBLE_IF_KUNIT struct tdx_page_list *tdx_ext_bring_up(void)
 
 	return pool;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_ext_bring_up);
 
 /**
  * tdx_ext_enable() - Bring up the TDX module Extensions

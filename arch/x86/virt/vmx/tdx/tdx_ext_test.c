@@ -19,12 +19,14 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 
 #include "tdx.h"
+#include "tdx_page_list_kunit.h"
+#include "tdx_handoff_kunit.h"
 
 /* A pool of three chunks, the last one partial. */
 #define TEST_POOL_PAGES		1100
@@ -491,7 +493,3 @@ static struct kunit_suite tdx_ext_test_suite = {
 };
 
 kunit_test_suite(tdx_ext_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the TDX module Extensions bring-up");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

@@ -16,7 +16,7 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_handoff.h>
 
 #include "tdx.h"
@@ -839,7 +839,3 @@ static struct kunit_suite tdx_fake_module_test_suite = {
 };
 
 kunit_test_suite(tdx_fake_module_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests of the fake TDX module");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

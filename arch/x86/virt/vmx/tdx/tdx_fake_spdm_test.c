@@ -28,14 +28,15 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
+#include "tests/tdx_fake_module.h"
+#include "tests/tdx_fake_spdm.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 #include <asm/tdx_spdm_ide.h>
 
 #include "tdx.h"
+#include "tdx_page_list_kunit.h"
 
 #define FUNC_ID		0x0118U	/* 01:03.0 */
 #define RP_DEVFN	0x08
@@ -969,7 +970,3 @@ static struct kunit_suite tdx_fake_spdm_suite = {
 };
 
 kunit_test_suite(tdx_fake_spdm_suite);
-
-MODULE_DESCRIPTION("KUnit tests of the SPDM and IDE wrappers against the fake TDX module");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

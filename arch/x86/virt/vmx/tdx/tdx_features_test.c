@@ -61,6 +61,3 @@ static struct kunit_suite tdx_features_test_suite = {
 };
 
 kunit_test_suite(tdx_features_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for TDX Connect feature detection");
-MODULE_LICENSE("GPL");

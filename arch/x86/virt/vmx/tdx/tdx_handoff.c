@@ -23,6 +23,8 @@
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_handoff_kunit.h"
+
 /**
  * tdx_handoff_alloc_root() - Allocate a root page
  *
@@ -58,7 +60,6 @@ void tdx_handoff_flush(const void *addr, unsigned int size)
 
 	clflush_cache_range((void *)addr, size);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_flush);
 
 /**
  * tdx_handoff_init() - Prepare to hand a page list to the TDX module
@@ -84,8 +85,7 @@ int tdx_handoff_init(struct tdx_handoff *ho, const struct tdx_page_list *list)
 
 	return 0;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_init,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_init, "tdx-host");
 
 /**
  * tdx_handoff_fini() - Free the root page of a hand-off
@@ -103,8 +103,7 @@ void tdx_handoff_fini(struct tdx_handoff *ho)
 	ho->root = NULL;
 	ho->nr_entries = 0;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_fini,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_fini, "tdx-host");
 
 /**
  * tdx_handoff_next_chunk() - Move to the next chunk of the page list
@@ -141,8 +140,7 @@ unsigned int tdx_handoff_next_chunk(struct tdx_handoff *ho)
 
 	return ho->nr_entries;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_next_chunk,
-			  "tdx-host,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_handoff_next_chunk, "tdx-host");
 
 /**
  * tdx_handoff_clear_root() - Prepare the root page for a released list
@@ -161,7 +159,6 @@ void tdx_handoff_clear_root(const struct tdx_handoff *ho)
 	clear_page(ho->root);
 	tdx_handoff_flush(ho->root, PAGE_SIZE);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_clear_root);
 
 /**
  * tdx_handoff_hpa_list_info() - Encode the current chunk as HPA_LIST_INFO
@@ -181,7 +178,6 @@ int tdx_handoff_hpa_list_info(const struct tdx_handoff *ho, u64 *hpa_list_info)
 			 FIELD_PREP(TDX_HPA_LIST_INFO_LAST_ENTRY, ho->nr_entries - 1);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_hpa_list_info);
 
 /**
  * tdx_handoff_hpa_array() - Encode the whole page list as HPA_ARRAY_T
@@ -215,7 +211,6 @@ int tdx_handoff_hpa_array(const struct tdx_handoff *ho, u64 *hpa_array)
 		     FIELD_PREP(TDX_HPA_ARRAY_SIZE, ho->nr_entries - 1);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_handoff_hpa_array);
 
 /**
  * tdx_hpa_list_info_resume() - Check an HPA_LIST_INFO the module gave back
@@ -247,4 +242,3 @@ int tdx_hpa_list_info_resume(u64 in, u64 out)
 		return -EIO;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_hpa_list_info_resume);

@@ -22,6 +22,10 @@
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_page_list_kunit.h"
+#include "tdx_handoff_kunit.h"
+#include "tdx_iommu_mt_kunit.h"
+
 /* The TDX module Extensions memory pool: about 50 MB. */
 #define BENCH_POOL_PAGES	12800
 #define BENCH_IQ_ORDER		1
@@ -277,7 +281,3 @@ static struct kunit_suite tdx_handoff_bench_test_suite = {
 };
 
 kunit_test_suite(tdx_handoff_bench_test_suite);
-
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_DESCRIPTION("KUnit benchmark for handing memory to the TDX module");
-MODULE_LICENSE("GPL");

@@ -17,6 +17,8 @@
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_handoff_kunit.h"
+
 /*
  * The operand layouts, written out from the ABI table rather than taken
  * from the header under test.
@@ -278,7 +280,3 @@ static struct kunit_suite tdx_handoff_test_suite = {
 };
 
 kunit_test_suite(tdx_handoff_test_suite);
-
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_DESCRIPTION("KUnit tests for TDX page list hand-off");
-MODULE_LICENSE("GPL");

@@ -28,6 +28,8 @@
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_iommu_mt_kunit.h"
+
 /* The largest block, MAX_PAGE_ORDER, must fit in NUM_PAGES. */
 static_assert(TDX_IOMMU_MT_NUM_PAGES >= MAX_ORDER_NR_PAGES);
 
@@ -168,8 +170,7 @@ err_free_mt:
 	kfree(mt);
 	return ERR_PTR(ret);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_alloc,
-			  "tdx-host,tdx_iommu_mt_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_alloc, "tdx-host");
 
 /**
  * tdx_iommu_mt_free() - Free an IOMMU_MT and all of its pages
@@ -193,8 +194,7 @@ void tdx_iommu_mt_free(struct tdx_iommu_mt *mt)
 	tdx_iommu_mt_free_block(mt->iq, mt->iq_order);
 	kfree(mt);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_free,
-			  "tdx-host,tdx_iommu_mt_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_free, "tdx-host");
 
 /**
  * tdx_iommu_mt_hpa() - The IOMMU_MT operand of TDH.IOMMU.SETUP/CLEAR

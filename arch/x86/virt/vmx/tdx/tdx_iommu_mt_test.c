@@ -15,6 +15,9 @@
 #include <asm/tdx_iommu_mt.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_page_list_kunit.h"
+#include "tdx_iommu_mt_kunit.h"
+
 /* The entry layout, written out from the ABI table. */
 #define ABI_NUM_PAGES_MASK	0x0000000000000fffULL	/* bits 11:0 */
 #define ABI_HPA_MASK		0x000ffffffffff000ULL	/* bits 51:12 */
@@ -189,7 +192,3 @@ static struct kunit_suite tdx_iommu_mt_test_suite = {
 };
 
 kunit_test_suite(tdx_iommu_mt_test_suite);
-
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_DESCRIPTION("KUnit tests for the TDX IOMMU_MT layout");
-MODULE_LICENSE("GPL");

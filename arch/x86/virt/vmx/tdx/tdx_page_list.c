@@ -25,6 +25,8 @@
 #include <asm/tdx.h>
 #include <asm/tdx_page_list.h>
 
+#include "tdx_page_list_kunit.h"
+
 /*
  * The module initializes the pages it is given, but zeroed pages keep old
  * kernel data out of TDX private memory and out of any crash dump of it.
@@ -90,7 +92,6 @@ VISIBLE_IF_KUNIT struct page *tdx_page_list_alloc_block(unsigned int order)
 
 	return alloc_pages(gfp, order);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_alloc_block);
 
 /**
  * tdx_page_list_reset_page() - Make a page safe to return to the allocator
@@ -179,8 +180,7 @@ err_free_pages:
 	kvfree(list);
 	return ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_alloc_bulk,
-			  "tdx-host,tdx_page_list_test,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_alloc_bulk, "tdx-host");
 
 /**
  * tdx_page_list_alloc_contig() - Allocate a page list in contiguous blocks
@@ -242,7 +242,6 @@ err_free_pages:
 	kvfree(list);
 	return ERR_PTR(-ENOMEM);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_page_list_alloc_contig);
 
 /**
  * tdx_page_list_free() - Free a page list and its pages
@@ -273,5 +272,4 @@ void tdx_page_list_free(struct tdx_page_list *list)
 	}
 	kvfree(list);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_free,
-			  "tdx-host,tdx_page_list_test,tdx_handoff_test,tdx_release_test,tdx_handoff_bench_test,tdx_connect_test,tdx_spdm_ide_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_free, "tdx-host");

@@ -15,6 +15,8 @@
 
 #include <asm/tdx_page_list.h>
 
+#include "tdx_page_list_kunit.h"
+
 #define TEST_GFP		(GFP_KERNEL | __GFP_ZERO)
 /* Make the fake alloc_pages_bulk() stop short, so that it is called again. */
 #define TEST_BULK_CHUNK		100
@@ -402,7 +404,3 @@ static struct kunit_suite tdx_page_list_test_suite = {
 };
 
 kunit_test_suite(tdx_page_list_test_suite);
-
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_DESCRIPTION("KUnit tests for TDX page lists");
-MODULE_LICENSE("GPL");

@@ -25,8 +25,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include <kunit/visibility.h>
-
 #include <asm/tdx.h>
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
@@ -168,7 +166,7 @@ int tdx_page_list_release(struct tdx_page_list *list, const char *op, u64 status
 	tdx_page_list_release_pages(list, &leaks);
 	return tdx_release_leaks_report(&leaks, op);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release, "tdx-host,tdx_release_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release, "tdx-host");
 
 /**
  * tdx_page_list_release_hpa_array() - Free pages released as an HPA_ARRAY_T
@@ -209,8 +207,7 @@ int tdx_page_list_release_hpa_array(struct tdx_page_list *list,
 
 	return tdx_page_list_release(list, op, status, entries, nr);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release_hpa_array,
-			  "tdx-host,tdx_release_test,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_page_list_release_hpa_array, "tdx-host");
 
 /* Write back and free the pages of a split queue block. */
 static void tdx_iommu_mt_release_block(struct page *block, unsigned int order,
@@ -270,5 +267,4 @@ int tdx_iommu_mt_release(struct tdx_iommu_mt *mt, const char *op, u64 status)
 	kfree(mt);
 	return tdx_release_leaks_report(&leaks, op);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_release,
-			  "tdx-host,tdx_release_test,tdx_connect_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_iommu_mt_release, "tdx-host");

@@ -79,7 +79,6 @@ const char *tdx_leaf_name(u64 fn)
 		return tdx_leaf_names[leaf];
 	return "unknown leaf";
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_leaf_name);
 
 /**
  * tdx_seamcall_enter() - Make one SEAMCALL with every register in and out
@@ -100,7 +99,6 @@ u64 tdx_seamcall_enter(u64 fn, struct tdx_module_args *args)
 
 	return seamcall_saved_ret(fn, args);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_seamcall_enter);
 
 /**
  * tdx_seamcall_report() - Report a status the kernel does not handle
@@ -198,4 +196,3 @@ u64 tdx_seamcall_ver(u16 leaf, u8 version, struct tdx_module_args *args)
 
 	return status;
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_seamcall_ver);

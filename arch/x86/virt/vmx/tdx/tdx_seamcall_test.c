@@ -287,7 +287,3 @@ static struct kunit_suite tdx_seamcall_test_suite = {
 };
 
 kunit_test_suite(tdx_seamcall_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for versioned TDX SEAMCALLs");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

@@ -35,6 +35,7 @@
 #include <asm/tdx_spdm_ide.h>
 
 #include "tdx.h"
+#include "tdx_spdm_ide_kunit.h"
 
 /* The Extensions run one SPDM or IDE operation at a time. */
 static DEFINE_MUTEX(tdx_spdm_ide_mutex);
@@ -52,7 +53,7 @@ void tdx_spdm_ide_lock(void)
 {
 	mutex_lock(&tdx_spdm_ide_mutex);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_lock, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_lock, "tdx-host");
 
 /**
  * tdx_spdm_ide_unlock() - Let the Extensions go after an operation
@@ -63,7 +64,7 @@ void tdx_spdm_ide_unlock(void)
 {
 	mutex_unlock(&tdx_spdm_ide_mutex);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_unlock, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_spdm_ide_unlock, "tdx-host");
 
 /*
  * A SEAMCALL without the lock could land in the middle of another
@@ -92,7 +93,6 @@ VISIBLE_IF_KUNIT bool tdx_spdm_ide_locked(void)
 	return mutex_is_locked(&tdx_spdm_ide_mutex) &&
 	       lockdep_is_held_type(&tdx_spdm_ide_mutex, -1);
 }
-EXPORT_SYMBOL_IF_KUNIT(tdx_spdm_ide_locked);
 
 /* HPA_ARRAY_T of a whole hand-off; it cannot be resumed, so it must fit. */
 static bool tdx_hpa_array(const struct tdx_handoff *ho, u64 *hpa_array)
@@ -124,7 +124,7 @@ u64 tdh_spdm_create(u64 func_id, const struct tdx_handoff *spdm_mt, u64 *spdm_id
 	*spdm_id = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_create, "tdx-host");
 
 /**
  * tdh_spdm_delete() - TDH.SPDM.DELETE: delete an SPDM session object
@@ -151,7 +151,7 @@ u64 tdh_spdm_delete(u64 spdm_id, const struct tdx_handoff *spdm_mt, u64 *release
 	*released = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_delete, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_delete, "tdx-host");
 
 /**
  * tdh_spdm_connect() - TDH.SPDM.CONNECT: one step of session setup
@@ -188,7 +188,7 @@ u64 tdh_spdm_connect(u64 spdm_id, struct page *config, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_connect, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_connect, "tdx-host");
 
 /**
  * tdh_spdm_disconnect() - TDH.SPDM.DISCONNECT: one step of session teardown
@@ -214,7 +214,7 @@ u64 tdh_spdm_disconnect(u64 spdm_id, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_disconnect, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_disconnect, "tdx-host");
 
 /**
  * tdh_spdm_mng() - TDH.SPDM.MNG: heartbeat, key update or dev-info update
@@ -245,7 +245,7 @@ u64 tdh_spdm_mng(u64 spdm_id, u64 op, struct page *response,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_mng, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_spdm_mng, "tdx-host");
 
 /**
  * tdh_ide_stream_create() - TDH.IDE.STREAM.CREATE: create an IDE stream
@@ -285,7 +285,7 @@ u64 tdh_ide_stream_create(u64 stream_info, u64 spdm_id,
 	*rp_ide_id = args.rdx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_create, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_create, "tdx-host");
 
 /**
  * tdh_ide_stream_block() - TDH.IDE.STREAM.BLOCK: stop traffic on a stream
@@ -304,7 +304,7 @@ u64 tdh_ide_stream_block(u64 spdm_id, u64 stream_id)
 
 	return tdx_spdm_ide_call(TDH_IDE_STREAM_BLOCK, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_block, "tdx-host");
 
 /**
  * tdh_ide_stream_delete() - TDH.IDE.STREAM.DELETE: delete a blocked stream
@@ -335,7 +335,7 @@ u64 tdh_ide_stream_delete(u64 spdm_id, u64 stream_id,
 	*released = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_delete, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_delete, "tdx-host");
 
 /**
  * tdh_ide_stream_km() - TDH.IDE.STREAM.KM: one step of IDE key management
@@ -365,4 +365,4 @@ u64 tdh_ide_stream_km(u64 spdm_id, u64 stream_id, u64 op,
 	*req_len = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_km, "tdx-host,tdx_spdm_ide_test,tdx_fake_spdm_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_ide_stream_km, "tdx-host");

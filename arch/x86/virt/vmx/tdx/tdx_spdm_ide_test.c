@@ -23,13 +23,14 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tests/tdx_fake_module.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 #include <asm/tdx_spdm_ide.h>
 
 #include "tdx.h"
+#include "tdx_spdm_ide_kunit.h"
 
 #define TEST_FUNC_ID	0x0100ULL
 #define TEST_SPDM_ID	0x5a5a0001ULL
@@ -651,7 +652,3 @@ static struct kunit_suite tdx_spdm_ide_suite = {
 };
 
 kunit_test_suite(tdx_spdm_ide_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the TDX Connect SPDM and IDE SEAMCALL wrappers");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

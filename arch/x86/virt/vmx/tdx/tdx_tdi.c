@@ -87,7 +87,7 @@ u64 tdh_devifmt_add(u64 devifmt_idx, struct page *page)
 	tdx_tdi_flush_page(page);
 	return tdx_tdi_call(TDH_DEVIFMT_ADD, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_add, "tdx-host");
 
 /**
  * tdh_devifmt_remove() - TDH.DEVIFMT.REMOVE: take back an empty metadata page
@@ -109,7 +109,7 @@ u64 tdh_devifmt_remove(u64 devifmt_idx, u64 *released_pa)
 	*released_pa = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_remove, "tdx-host");
 
 /**
  * tdh_devifmt_rd() - TDH.DEVIFMT.RD: read one entry of the TDI metadata tree
@@ -130,7 +130,7 @@ u64 tdh_devifmt_rd(u64 devifmt_idx, u64 *entry)
 	*entry = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_rd, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devifmt_rd, "tdx-host");
 
 /**
  * tdh_devif_create() - TDH.DEVIF.CREATE: assign a TDI to a trust domain
@@ -162,7 +162,7 @@ u64 tdh_devif_create(u64 devif_id, u64 vm_handle, struct page *devifcs,
 	tdx_tdi_flush_page(vmm_buf);
 	return tdx_tdi_call(TDH_DEVIF_CREATE, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devif_create, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_create, "tdx-host");
 
 /**
  * tdh_devif_remove() - TDH.DEVIF.REMOVE: take a TDI back from its trust domain
@@ -194,7 +194,7 @@ u64 tdh_devif_remove(u64 func_id, u64 *td_buf_pa, u64 *vmm_buf_pa,
 	*vm_handle = args.r8;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devif_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_remove, "tdx-host");
 
 /**
  * tdh_devif_request() - TDH.DEVIF.REQUEST: generate a TDISP request
@@ -222,7 +222,7 @@ u64 tdh_devif_request(u64 func_id, u64 req, struct page *request, u64 *req_out)
 	*req_out = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devif_request, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_request, "tdx-host");
 
 /**
  * tdh_devif_response() - TDH.DEVIF.RESPONSE: process the device's TDISP response
@@ -250,7 +250,7 @@ u64 tdh_devif_response(u64 func_id, struct page *response, bool td,
 	*rsp_out = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_devif_response, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_devif_response, "tdx-host");
 
 /**
  * tdh_dmar_add() - TDH.DMAR.ADD: add a trusted DMA remapping entry
@@ -295,7 +295,7 @@ u64 tdh_dmar_add(u64 dmar_idx, const struct tdx_dmar_entry *entry)
 	}
 	return tdx_tdi_call_resumable(TDH_DMAR_ADD, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_add, "tdx-host");
 
 /**
  * tdh_dmar_block() - TDH.DMAR.BLOCK: block a trusted DMA remapping entry
@@ -312,7 +312,7 @@ u64 tdh_dmar_block(u64 dmar_idx)
 
 	return tdx_tdi_call(TDH_DMAR_BLOCK, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_block, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_block, "tdx-host");
 
 /**
  * tdh_dmar_read() - TDH.DMAR.READ: read a trusted DMA remapping entry
@@ -350,7 +350,7 @@ u64 tdh_dmar_read(u64 dmar_idx, u64 *state, struct tdx_dmar_entry *entry)
 	memset(&entry->qw[nr], 0, (TDX_DMAR_ENTRY_QWORDS - nr) * sizeof(u64));
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_read, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_read, "tdx-host");
 
 /**
  * tdh_dmar_remove() - TDH.DMAR.REMOVE: remove a blocked DMA remapping entry
@@ -378,7 +378,7 @@ u64 tdh_dmar_remove(u64 dmar_idx, u64 *released_pa)
 		       0 : args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_dmar_remove, "tdx-host");
 
 /**
  * tdh_iq_inv_request() - TDH.IQ.INV.REQUEST: invalidate a blocked entry
@@ -408,7 +408,7 @@ u64 tdh_iq_inv_request(u16 iommu_id, u64 type, u64 subject, const u64 wait[4])
 
 	return tdx_tdi_call(TDH_IQ_INV_REQUEST, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_iq_inv_request, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_iq_inv_request, "tdx-host");
 
 /**
  * tdh_iq_inv_process() - TDH.IQ.INV.PROCESS: account for completed invalidations
@@ -428,7 +428,7 @@ u64 tdh_iq_inv_process(u16 iommu_id)
 
 	return tdx_tdi_call_resumable(TDH_IQ_INV_PROCESS, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_iq_inv_process, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_iq_inv_process, "tdx-host");
 
 /**
  * tdh_mmiomt_add() - TDH.MMIOMT.ADD: add a page to the MMIO metadata tree
@@ -448,7 +448,7 @@ u64 tdh_mmiomt_add(u64 mmiomt_idx, struct page *page)
 	tdx_tdi_flush_page(page);
 	return tdx_tdi_call(TDH_MMIOMT_ADD, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_add, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_add, "tdx-host");
 
 /**
  * tdh_mmiomt_set() - TDH.MMIOMT.SET: give MMIO to a TDI or take it back
@@ -469,7 +469,7 @@ u64 tdh_mmiomt_set(u64 mmiomt_idx, u64 set_info)
 
 	return tdx_tdi_call(TDH_MMIOMT_SET, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_set, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_set, "tdx-host");
 
 /**
  * tdh_mmiomt_rd() - TDH.MMIOMT.RD: read one entry of the MMIO metadata tree
@@ -492,7 +492,7 @@ u64 tdh_mmiomt_rd(u64 mmiomt_idx, struct tdx_mmiomt_entry *entry)
 	};
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_rd, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_rd, "tdx-host");
 
 /**
  * tdh_mmiomt_remove() - TDH.MMIOMT.REMOVE: take back an empty MMIO metadata page
@@ -515,7 +515,7 @@ u64 tdh_mmiomt_remove(u64 mmiomt_idx, u64 *released_pfn)
 	*released_pfn = args.rcx;
 	return status;
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_remove, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmiomt_remove, "tdx-host");
 
 /**
  * tdh_mmio_map() - TDH.MMIO.MAP: map TDI MMIO into a TD's secure EPT
@@ -537,7 +537,7 @@ u64 tdh_mmio_map(u64 gpa_info, u64 vm_handle, u64 mmio_pa)
 
 	return tdx_tdi_call(TDH_MMIO_MAP, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_map, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_map, "tdx-host");
 
 /**
  * tdh_mmio_block() - TDH.MMIO.BLOCK: block a mapping of TDI MMIO
@@ -556,7 +556,7 @@ u64 tdh_mmio_block(u64 gpa_info, u64 vm_handle)
 
 	return tdx_tdi_call(TDH_MMIO_BLOCK, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_block, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_block, "tdx-host");
 
 /**
  * tdh_mmio_unmap() - TDH.MMIO.UNMAP: remove a blocked mapping of TDI MMIO
@@ -575,7 +575,7 @@ u64 tdh_mmio_unmap(u64 gpa_info, u64 vm_handle)
 
 	return tdx_tdi_call(TDH_MMIO_UNMAP, &args);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_unmap, "tdx-host,tdx_tdi_test,tdx_host_tdi_test");
+EXPORT_SYMBOL_FOR_MODULES(tdh_mmio_unmap, "tdx-host");
 
 /*
  * TDH.DEVIF.CREATE names the TD by the physical address of its TDR page,
@@ -643,5 +643,4 @@ int tdx_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
 		return -EINVAL;
 	return tdx_td_lookup(kvm, tdr_pa);
 }
-EXPORT_SYMBOL_FOR_MODULES(tdx_td_tdr_pa,
-			  "tdx-host,tdx_host_tdi_test,tdx_host_tsm_test,tdx_host_link_test");
+EXPORT_SYMBOL_FOR_MODULES(tdx_td_tdr_pa, "tdx-host");

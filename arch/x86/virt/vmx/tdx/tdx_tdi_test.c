@@ -28,9 +28,9 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
-#include <asm/tdx_fake_tdi.h>
+#include "tests/tdx_fake_module.h"
+#include "tests/tdx_fake_spdm.h"
+#include "tests/tdx_fake_tdi.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_tdi.h>
 
@@ -2184,7 +2184,3 @@ static struct kunit_suite tdx_tdi_test_suite = {
 };
 
 kunit_test_suite(tdx_tdi_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the TDX Connect TDI lifecycle SEAMCALL wrappers");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

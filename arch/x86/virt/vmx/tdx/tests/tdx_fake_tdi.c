@@ -25,7 +25,7 @@
  * The tables are xarrays by entry or page index, so that binding a
  * gigabyte of MMIO (some 2000 pages, 262144 DATA entries) stays cheap.
  * DEVIF.CREATE checks the IDE stream and SPDM session of the fake SPDM
- * module (asm/tdx_fake_spdm.h) when one is installed, and refuses every
+ * module (tdx_fake_spdm.h) when one is installed, and refuses every
  * stream when none is.
  *
  * Not modelled: segments (a FUNCTION_ID with a segment is refused),
@@ -56,12 +56,12 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
-#include <asm/tdx_fake_tdi.h>
+#include "tdx_fake_module.h"
+#include "tdx_fake_spdm.h"
+#include "tdx_fake_tdi.h"
 #include <asm/tdx_tdi.h>
 
-#include "tdx.h"
+#include "../tdx.h"
 
 /* Bits a page address operand must have 0 */
 #define FAKE_PA_RSVD		(GENMASK_ULL(11, 0) | GENMASK_ULL(63, 52))
@@ -1858,7 +1858,3 @@ size_t tdx_fake_tdisp_relay(struct page *req, u64 req_len, struct page *rsp, u32
 	return TDX_FAKE_TDISP_DOE_HDR + len;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_tdisp_relay);
-
-MODULE_DESCRIPTION("Fake TDI lifecycle leaves of the TDX module for KUnit tests");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

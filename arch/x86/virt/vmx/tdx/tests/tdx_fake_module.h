@@ -6,8 +6,8 @@
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
-#ifndef _ASM_X86_TDX_FAKE_MODULE_H
-#define _ASM_X86_TDX_FAKE_MODULE_H
+#ifndef _TDX_FAKE_MODULE_H
+#define _TDX_FAKE_MODULE_H
 
 #include <linux/atomic.h>
 #include <linux/types.h>
@@ -217,4 +217,4 @@ void tdx_fake_check_frees(struct tdx_fake_module *fake);
 unsigned long tdx_fake_nr_owned(struct tdx_fake_module *fake);
 unsigned int tdx_fake_calls(const struct tdx_fake_module *fake, u16 leaf);
 
-#endif /* _ASM_X86_TDX_FAKE_MODULE_H */
+#endif /* _TDX_FAKE_MODULE_H */

@@ -43,8 +43,8 @@
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
-#ifndef _ASM_X86_TDX_FAKE_SPDM_H
-#define _ASM_X86_TDX_FAKE_SPDM_H
+#ifndef _TDX_FAKE_SPDM_H
+#define _TDX_FAKE_SPDM_H
 
 #include <linux/types.h>
 
@@ -225,4 +225,4 @@ struct tdx_fake_spdm_stream *tdx_fake_spdm_stream(struct tdx_fake_spdm *fs,
 unsigned int tdx_fake_spdm_nr_sessions(const struct tdx_fake_spdm *fs);
 unsigned int tdx_fake_spdm_nr_streams(const struct tdx_fake_spdm *fs);
 
-#endif /* _ASM_X86_TDX_FAKE_SPDM_H */
+#endif /* _TDX_FAKE_SPDM_H */

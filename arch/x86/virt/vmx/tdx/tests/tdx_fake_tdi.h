@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A fake of the TDI lifecycle leaves of the TDX module for KUnit, plugged
- * into the fake TDX module (asm/tdx_fake_module.h).  Only for tests.
+ * into the fake TDX module (tdx_fake_module.h).  Only for tests.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
-#ifndef _ASM_X86_TDX_FAKE_TDI_H
-#define _ASM_X86_TDX_FAKE_TDI_H
+#ifndef _TDX_FAKE_TDI_H
+#define _TDX_FAKE_TDI_H
 
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include <asm/tdx_fake_module.h>
+#include "tdx_fake_module.h"
 #include <asm/tdx_tdi.h>
 
 struct kunit;
@@ -275,4 +275,4 @@ size_t tdx_fake_tdisp_device(const void *req, size_t req_len, void *rsp,
 			     size_t rsp_size, u32 error);
 size_t tdx_fake_tdisp_relay(struct page *req, u64 req_len, struct page *rsp, u32 error);
 
-#endif /* _ASM_X86_TDX_FAKE_TDI_H */
+#endif /* _TDX_FAKE_TDI_H */

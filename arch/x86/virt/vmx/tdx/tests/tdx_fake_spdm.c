@@ -2,7 +2,7 @@
 /*
  * SPDM sessions and IDE streams for the fake TDX module, and the device
  * end of them: tdx_fake_spdm_install() takes over the fake's Extension
- * leaves.  The message formats and the knobs are in asm/tdx_fake_spdm.h.
+ * leaves.  The message formats and the knobs are in tdx_fake_spdm.h.
  *
  * The leaves decode every operand, take and give back metadata pages
  * through the fake's PAMT-like map, and refuse what the order of connect
@@ -30,12 +30,12 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
-#include <asm/tdx_fake_spdm.h>
+#include "tdx_fake_module.h"
+#include "tdx_fake_spdm.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_spdm_ide.h>
 
-#include "tdx.h"
+#include "../tdx.h"
 
 /* Operand IDs of the registers beyond R9 */
 #define FAKE_OPERAND_R10	0x0a
@@ -1093,7 +1093,3 @@ unsigned int tdx_fake_spdm_nr_streams(const struct tdx_fake_spdm *fs)
 	return nr;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_nr_streams);
-
-MODULE_DESCRIPTION("Fake SPDM sessions and IDE streams of the fake TDX module");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

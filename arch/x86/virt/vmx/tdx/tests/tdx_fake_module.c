@@ -68,11 +68,11 @@
 
 #include <asm/shared/tdx_errno.h>
 #include <asm/tdx.h>
-#include <asm/tdx_fake_module.h>
+#include "tdx_fake_module.h"
 #include <asm/tdx_handoff.h>
 #include <asm/tdx_iommu_mt.h>
 
-#include "tdx.h"
+#include "../tdx.h"
 
 /*
  * Owners recorded in the PAMT-like map, one entry per 4 KiB page, with
@@ -1192,7 +1192,3 @@ unsigned int tdx_fake_calls(const struct tdx_fake_module *fake, u16 leaf)
 	return leaf < TDX_FAKE_NR_LEAVES ? fake->calls[leaf] : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_calls);
-
-MODULE_DESCRIPTION("Fake TDX module for KUnit tests");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-MODULE_LICENSE("GPL");

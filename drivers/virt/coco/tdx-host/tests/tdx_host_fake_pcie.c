@@ -24,7 +24,6 @@
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
-#include <kunit/visibility.h>
 
 #include "tdx_host_fake_pcie.h"
 
@@ -663,7 +662,6 @@ void fake_pcie_remove(struct fake_pcie *fp)
 	pci_free_host_bridge(bridge);
 	fp->bus = NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(fake_pcie_remove);
 
 static void fake_pcie_release(void *data)
 {
@@ -751,7 +749,6 @@ struct fake_pcie *fake_pcie_add(struct kunit *test, const struct fake_pcie_param
 						    PCI_DOE_FEATURE_CMA), params->no_doe);
 	return &st->fp;
 }
-EXPORT_SYMBOL_IF_KUNIT(fake_pcie_add);
 
 /**
  * fake_pcie_doe_fault() - Have the mailbox misbehave on some exchanges
@@ -776,7 +773,6 @@ void fake_pcie_doe_fault(struct fake_pcie *fp, enum fake_pcie_doe_fault fault,
 	st->fault_from = st->nr_exchanges + max(nth, 1U);
 	st->fault_to = st->fault_from + max(count, 1U);
 }
-EXPORT_SYMBOL_IF_KUNIT(fake_pcie_doe_fault);
 
 /**
  * fake_pcie_doe_count() - Count the exchanges of one data object type
@@ -794,7 +790,6 @@ unsigned int fake_pcie_doe_count(struct fake_pcie *fp, u8 type)
 	guard(raw_spinlock_irqsave)(&st->lock);
 	return type < FAKE_DOE_TYPES ? st->counts[type] : 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(fake_pcie_doe_count);
 
 /**
  * fake_pcie_doe_log() - Copy the log of exchanges, in order
@@ -819,7 +814,3 @@ unsigned int fake_pcie_doe_log(struct fake_pcie *fp, struct fake_pcie_doe_entry 
 	memcpy(log, st->log, min3(size, st->nr_log, FAKE_PCIE_DOE_LOG) * sizeof(*log));
 	return st->nr_log;
 }
-EXPORT_SYMBOL_IF_KUNIT(fake_pcie_doe_log);
-
-MODULE_DESCRIPTION("A fake PCIe Root Port and TDISP endpoint for the tdx-host KUnit suites");
-MODULE_LICENSE("GPL");
