@@ -95,7 +95,16 @@ $(sed 's/^/  /' "$work/err")"
 		git_tree update-index --add --cacheinfo "$mode,$blob,$f" || die "cannot add $f"
 	done
 	tree=$(git_tree write-tree) || die "git write-tree failed"
-	{ printf '%s\n' "$subject"; [ -s "$work/msg" ] && { echo; cat "$work/msg"; }; } >"$work/commitmsg"
+	# What the changelog has below its own '---' (the review history of
+	# earlier postings) stays in the commit message, below a '---' line,
+	# so that git format-patch mails it and git am leaves it out of history.
+	awk 'NR == 1 && /^---$/ { next } /^diff --git / { exit } { print }' "$work/diff" |
+		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' | sed '${/^---$/d}' >"$work/notes"
+	{
+		printf '%s\n' "$subject"
+		[ -s "$work/msg" ] && { echo; cat "$work/msg"; }
+		[ -s "$work/notes" ] && { echo "---"; cat "$work/notes"; }
+	} >"$work/commitmsg"
 	prev=$(GIT_AUTHOR_NAME=$aname GIT_AUTHOR_EMAIL=$amail git_tree commit-tree "$tree" -p "$prev" -F "$work/commitmsg") ||
 		die "git commit-tree failed for $where"
 done
