@@ -50,7 +50,10 @@ export:
 roundtrip:
 	@$(SH) $(H)/export.sh --check
 
-series: assemble
+# The sender (AUTHOR or git's user.name and user.email) is checked first.
+series:
+	@$(SH) $(H)/series.sh --check-sender
+	@$(MAKE) --no-print-directory assemble
 	@$(SH) $(H)/series.sh
 
 steps steps-full modules w1 sparse fragment: assemble

@@ -24,10 +24,16 @@ BASE_VERSION_WANTED=7.3
 BASE_TAG=tdxc-base		# base commit in $TREE
 ASSEMBLED_REF=refs/tdxc/assembled	# what assemble last produced
 
+# The series' placeholder identity: the author of the steps in
+# series/patches and the committer of assembly.  It is nobody's: make
+# series mails the patches as the person who runs it (sender_ident).
+SERIES_NAME="TDX Connect series"
+SERIES_EMAIL="tdx-connect@example.org"
+
 # Fixed identities and dates make assembly reproducible: the same series
 # gives the same commit ids, so an unchanged step does not touch the tree.
-export GIT_COMMITTER_NAME="TDX Connect series"
-export GIT_COMMITTER_EMAIL="tdx-connect@example.org"
+export GIT_COMMITTER_NAME="$SERIES_NAME"
+export GIT_COMMITTER_EMAIL="$SERIES_EMAIL"
 export GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
 export GIT_AUTHOR_DATE="$GIT_COMMITTER_DATE"
 
@@ -51,6 +57,37 @@ phase() {
 # patches must not depend on how many old commits the tree has kept.
 git_tree() {
 	git -C "$TREE" -c core.abbrev=7 "$@"
+}
+
+# The person who mails the series: SENDER ("Name <mail>"), SENDER_NAME,
+# SENDER_EMAIL and SENDER_FROM (where it came from).  AUTHOR="Name <mail>"
+# if it is set, else git's author identity in the repository (user.name and
+# user.email, or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL), never one that git
+# would guess from the host.  One error if there is none, if it is not of
+# the form "Name <mail>", or if it is the series' placeholder.
+sender_ident() {
+	local ident how
+	local hint="set yours with: git config user.name 'Your Name'; git config user.email you@example.com (or: make series AUTHOR=\"Your Name <you@example.com>\")"
+	if [ -n "${AUTHOR:-}" ]; then
+		ident=$AUTHOR
+		how="AUTHOR"
+	else
+		ident=$(git -C "$REPO" -c user.useConfigOnly=true var GIT_AUTHOR_IDENT 2>/dev/null) ||
+			die "no identity to mail the patches as: git has no user.name or no user.email here; $hint"
+		ident=${ident% * *}	# without the date
+		how="git config"
+	fi
+	local re='^[[:space:]]*([^<>[:space:]]([^<>]*[^<>[:space:]])?)[[:space:]]*<([^<>@[:space:]]+@[^<>@[:space:]]+)>[[:space:]]*$'
+	if [ "$(printf '%s' "$ident" | wc -l)" != 0 ] || ! [[ $ident =~ $re ]]; then
+		die "$how identity '$ident' is not of the form \"Name <mail>\" (a name, then an address with an @ in <>); $hint"
+	fi
+	SENDER_NAME=${BASH_REMATCH[1]}
+	SENDER_EMAIL=${BASH_REMATCH[3]}
+	SENDER="$SENDER_NAME <$SENDER_EMAIL>"
+	SENDER_FROM=$how
+	if [ "${SENDER_EMAIL,,}" = "${SERIES_EMAIL,,}" ] || [ "$SENDER_NAME" = "$SERIES_NAME" ]; then
+		die "$how identity '$SENDER' is the series' placeholder ($SERIES_NAME <$SERIES_EMAIL>), not a person; $hint"
+	fi
 }
 
 # Everything in the repository that is not the harness is overlay: the

@@ -7,10 +7,24 @@
 #                       a pristine linux-source-7.3 tree
 #   build/out/tdx-connect.config
 #                       Kconfig fragment for scripts/kconfig/merge_config.sh
+# Both patch sets carry the From: and Signed-off-by: of the sender, not the
+# series' placeholder: AUTHOR="Name <mail>", else git's user.name and
+# user.email (sender_ident in lib.sh).  They are made from the branch
+# tdxc-mail of build/linux: the series' commits with the sender as author
+# (where the placeholder was) and the sender's Signed-off-by (in place of
+# the placeholder's), rewritten on every run.
 # BASE_COMMIT=<sha> sets the base-commit: trailer to the upstream commit the
 # base tree corresponds to; by default it names the imported base commit.
 # SUBJECT_PREFIX (default PATCH) and VERSION (vN) shape the subjects.
+# "series.sh --check-sender" only checks the sender, before assembly.
 . "$(dirname "$0")/lib.sh"
+
+MAIL_BRANCH=tdxc-mail
+
+if [ "${1:-}" = "--check-sender" ]; then
+	sender_ident
+	exit 0
+fi
 
 [ -d "$TREE/.git" ] || die "no assembled tree in build/linux: run 'make assemble' first"
 cover=$SERIES/cover-letter
@@ -18,14 +32,56 @@ cover=$SERIES/cover-letter
 
 n=$(git_tree rev-list --count "$BASE_TAG..HEAD")
 [ "$n" -gt 0 ] || die "build/linux has no commits on top of $BASE_TAG"
+[ "$(git_tree symbolic-ref -q HEAD)" != "refs/heads/$MAIL_BRANCH" ] ||
+	die "build/linux has $MAIL_BRANCH checked out, which make series rewrites: check out the series branch (git -C build/linux checkout series)"
+sender_ident
+
+work=$(mktemp -d "$BUILD/series.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# --- the mailed branch: the same trees, the sender's identity ---------------
+ph_sob="Signed-off-by: $SERIES_NAME <$SERIES_EMAIL>"
+my_sob="Signed-off-by: $SENDER"
+prev=$(git_tree rev-parse "$BASE_TAG^{commit}")
+for c in $(git_tree rev-list --reverse "$BASE_TAG..HEAD"); do
+	mapfile -t a < <(git_tree log -1 --format='%an%n%ae%n%ad%n%T' --date=raw "$c")
+	aname=${a[0]} amail=${a[1]}
+	if [ "${amail,,}" = "${SERIES_EMAIL,,}" ] || [ "$aname" = "$SERIES_NAME" ]; then
+		aname=$SENDER_NAME
+		amail=$SENDER_EMAIL
+	fi
+	# the message exactly as committed; the placeholder's sign-off becomes
+	# the sender's, and the sender signs off once
+	git_tree cat-file commit "$c" | sed '1,/^$/d' |
+		awk -v ph="$ph_sob" -v me="$my_sob" '
+			$0 == me { if (seen) next; seen = 1 }
+			$0 == ph { if (!seen) print me; seen = 1; next }
+			{ print }' >"$work/msg"
+	grep -qxF "$my_sob" "$work/msg" ||
+		git interpret-trailers --in-place --no-divider --if-exists addIfDifferent \
+			--trailer "$my_sob" "$work/msg"
+	prev=$(GIT_AUTHOR_NAME=$aname GIT_AUTHOR_EMAIL=$amail GIT_AUTHOR_DATE=${a[2]} \
+		GIT_COMMITTER_NAME=$SENDER_NAME GIT_COMMITTER_EMAIL=$SENDER_EMAIL \
+		git_tree commit-tree "${a[3]}" -p "$prev" -F "$work/msg") ||
+		die "git commit-tree failed for $(git_tree log -1 --format='%h ("%s")' "$c")"
+done
+git_tree update-ref -m "make series" "refs/heads/$MAIL_BRANCH" "$prev" ||
+	die "could not update $MAIL_BRANCH in build/linux"
+phase "series: $n commits as $SENDER (from $SENDER_FROM) in build/linux branch $MAIL_BRANCH"
+
+# format-patch takes the cover letter's From: from the committer
+as_sender() {
+	GIT_COMMITTER_NAME=$SENDER_NAME GIT_COMMITTER_EMAIL=$SENDER_EMAIL git_tree "$@"
+}
 
 mail=$OUT/mail
-rm -rf "$mail"
+quilt=$OUT/quilt
+rm -rf "$mail" "$quilt"
 vopt=()
 [ -n "${VERSION:-}" ] && vopt=(-v "${VERSION#v}")
-git_tree format-patch -q --cover-letter --base="$BASE_TAG" \
+as_sender format-patch -q --cover-letter --base="$BASE_TAG" \
 	--subject-prefix="${SUBJECT_PREFIX:-PATCH}" "${vopt[@]}" \
-	-o "$mail" "$BASE_TAG..HEAD" || die "git format-patch failed"
+	-o "$mail" "$BASE_TAG..$MAIL_BRANCH" || die "git format-patch failed"
 cl=$(ls "$mail"/*0000-cover-letter.patch)
 subject=$(head -n 1 "$cover")
 body=$(tail -n +3 "$cover")
@@ -43,13 +99,33 @@ if [ -n "${BASE_COMMIT:-}" ]; then
 fi
 phase "series: $n patches and a cover letter in build/out/mail"
 
-quilt=$OUT/quilt
-rm -rf "$quilt"
 mkdir -p "$quilt/patches"
-git_tree format-patch -q --no-numbered --zero-commit -o "$quilt/patches" "$BASE_TAG..HEAD" ||
+git_tree format-patch -q --no-numbered --zero-commit -o "$quilt/patches" "$BASE_TAG..$MAIL_BRANCH" ||
 	die "git format-patch failed"
 (cd "$quilt/patches" && ls ./*.patch | sed 's|^\./||') >"$quilt/patches/series"
 phase "series: quilt series in build/out/quilt/patches (series file included)"
+
+# No patch may go out as the placeholder: not in From:, a sign-off, the
+# headers (folded ones unfolded) or the cover letter's shortlog.  The
+# diffs are not looked at: the series' MAINTAINERS entry names it.
+left=$(python3 - "$SERIES_NAME" "$SERIES_EMAIL" "$mail"/*.patch "$quilt/patches"/*.patch <<'EOF'
+import re, sys
+name, mail = sys.argv[1:3]
+ph = '(%s|%s)' % (re.escape(name), re.escape(mail))
+for path in sys.argv[3:]:
+    head, _, body = open(path, encoding='utf-8').read().partition('\n\n')
+    lines = re.sub(r'\n[ \t]+', ' ', head).split('\n') + body.split('\n---\n')[0].split('\n')
+    for line in lines:
+        if (re.match(r'(From|Signed-off-by|Co-developed-by|To|Cc|Author|Commit):.*' + ph, line, re.I) or
+                re.match(re.escape(name) + r' \(\d+\):$', line)):
+            print('%s: %s' % (path, line))
+EOF
+) || die "could not check the patches for the placeholder identity"
+if [ -n "$left" ]; then
+	rm -rf "$mail" "$quilt"
+	die "a patch would still go out as the placeholder $SERIES_NAME <$SERIES_EMAIL> (outputs removed):
+$(head -n 3 <<<"$left")"
+fi
 
 cp "$HARNESS/configs/tdx-connect.config" "$OUT/tdx-connect.config"
 phase "series: Kconfig fragment in build/out/tdx-connect.config"
