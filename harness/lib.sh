@@ -90,6 +90,13 @@ sender_ident() {
 	fi
 }
 
+# get_maintainer.pl without git history (nothing slow), with its roles:
+# the M: of an entry go in To:, its R: and L: in Cc:.  For b4, the same
+# split as two commands: b4.send-auto-to-cmd and b4.send-auto-cc-cmd.
+GM_OPTS=(--no-git --no-git-fallback --no-git-chief-penguins)
+GM_TO_CMD="--no-rolestats --no-l --no-r"
+GM_CC_CMD="--no-rolestats --no-m"
+
 # Everything in the repository that is not the harness is overlay: the
 # series' new files at their in-tree paths.  MAINTAINERS (the entry the
 # series adds) is derived from the patches and handled apart.

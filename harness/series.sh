@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Series outputs from the assembled tree (build/linux, tdxc-base..HEAD):
 #   build/out/mail/     git format-patch --cover-letter --base, for mailing
-#                       (cover letter text from series/cover-letter)
+#                       (cover letter text from series/cover-letter), with
+#                       To: and Cc: from scripts/get_maintainer.pl
 #   build/out/quilt/    patches/ and patches/series for "quilt push -a" on
 #                       a pristine linux-source-7.3 tree
 #   build/out/tdx-connect.config
@@ -99,6 +100,84 @@ if [ -n "${BASE_COMMIT:-}" ]; then
 fi
 phase "series: $n patches and a cover letter in build/out/mail"
 
+# --- addressees: get_maintainer.pl on each patch, in the assembled tree ------
+gm() {	# PATCH OUT: OUT.gm, and OUT.ok once it ran
+	(cd "$TREE" && perl scripts/get_maintainer.pl "${GM_OPTS[@]}" "$1" >"$2.gm" 2>"$2.err" </dev/null) &&
+		: >"$2.ok"
+}
+[ -f "$TREE/scripts/get_maintainer.pl" ] || die "build/linux has no scripts/get_maintainer.pl"
+running=0
+for p in "$mail"/*.patch; do
+	case "$p" in *0000-cover-letter.patch) continue ;; esac
+	gm "$p" "$work/$(basename "$p")" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+for p in "$mail"/*.patch; do
+	case "$p" in *0000-cover-letter.patch) continue ;; esac
+	[ -f "$work/$(basename "$p").ok" ] ||
+		die "scripts/get_maintainer.pl failed on $(basename "$p"): $(head -n 3 "$work/$(basename "$p").err")"
+done
+# Each patch goes To: its maintainers and Cc: its reviewers and lists; the
+# cover letter to all of them: To: whoever is a maintainer for one of the
+# patches, Cc: the others.  The placeholder (the M: of the series' own
+# MAINTAINERS entry) is nobody, and is left out.
+counts=$(python3 - "$work" "$SERIES_EMAIL" "$mail"/*.patch <<'EOF'
+import os, re, sys
+work, placeholder, paths = sys.argv[1], sys.argv[2].lower(), sys.argv[3:]
+
+def addrs(path):
+    """get_maintainer.pl's lines (with roles) -> To: and Cc: lists of
+    (mail, address) pairs: an M: of any entry in To:, reviewers and
+    lists in Cc:."""
+    to, cc = [], []
+    for line in open(path, encoding='utf-8'):
+        line = line.strip()
+        m = (re.match(r'^(.*?<([^<>]+)>)\s*(?:\((.*)\))?$', line) or
+             re.match(r'^(([^\s<>]+@[^\s<>]+))\s*(?:\((.*)\))?$', line))
+        if not line:
+            continue
+        if not m:
+            sys.exit('%s: cannot parse "%s"' % (path, line))
+        addr, mail, roles = m.group(1), m.group(2).lower(), m.group(3) or ''
+        if mail == placeholder:
+            continue
+        maint = re.search(r'(^|,)(maintainer|chief penguin)(:|,|$)', roles)
+        (to if maint else cc).append((mail, addr))
+    tomails = {m for m, _ in to}
+    return to, [(m, a) for m, a in cc if m not in tomails]
+
+def insert(path, to, cc):
+    text = open(path, encoding='utf-8').read()
+    head, sep, rest = text.partition('\n\n')
+    hdrs = ''
+    for name, lst in (('To', to), ('Cc', cc)):
+        if lst:
+            hdrs += '\n%s: %s' % (name, ',\n    '.join(lst))
+    open(path, 'w', encoding='utf-8').write(head + hdrs + sep + rest)
+
+cover, cover_to, cover_cc = None, {}, {}
+for path in paths:
+    if path.endswith('0000-cover-letter.patch'):
+        cover = path
+        continue
+    to, cc = addrs(os.path.join(work, os.path.basename(path)) + '.gm')
+    for lst, dest in ((to, cover_to), (cc, cover_cc)):
+        for m, a in lst:
+            dest.setdefault(m, a)
+    insert(path, [a for _, a in to], [a for _, a in cc])
+cover_cc = [a for m, a in cover_cc.items() if m not in cover_to]
+cover_to = list(cover_to.values())
+insert(cover, cover_to, cover_cc)
+print('%d in To:, %d in Cc:' % (len(cover_to), len(cover_cc)))
+EOF
+) || die "could not write the To: and Cc: headers"
+phase "series: To: and Cc: from scripts/get_maintainer.pl in every patch (cover letter: $counts)"
+
 mkdir -p "$quilt/patches"
 git_tree format-patch -q --no-numbered --zero-commit -o "$quilt/patches" "$BASE_TAG..$MAIL_BRANCH" ||
 	die "git format-patch failed"
@@ -106,7 +185,7 @@ git_tree format-patch -q --no-numbered --zero-commit -o "$quilt/patches" "$BASE_
 phase "series: quilt series in build/out/quilt/patches (series file included)"
 
 # No patch may go out as the placeholder: not in From:, a sign-off, the
-# headers (folded ones unfolded) or the cover letter's shortlog.  The
+# addressees (folded headers unfolded) or the cover letter's shortlog.  The
 # diffs are not looked at: the series' MAINTAINERS entry names it.
 left=$(python3 - "$SERIES_NAME" "$SERIES_EMAIL" "$mail"/*.patch "$quilt/patches"/*.patch <<'EOF'
 import re, sys
