@@ -5,7 +5,7 @@
 #                     kernel and run the series' suites under QEMU
 #   make check        every check, one line each, "N passed, N failed"
 #
-# Finer targets: deps fetch assemble export series kunit steps steps-full
+# Finer targets: deps fetch assemble export series b4 kunit steps steps-full
 # modules w1 sparse feature-off selftests roundtrip clean distclean.
 #   make kunit-repeat N=30 [KUNIT_FILTER='suite*']
 #                     the suites N times, each in a fresh boot (not in check)
@@ -15,7 +15,7 @@ SH := bash
 # one clock for the phase lines of every script a target runs
 export HARNESS_T0 := $(shell date +%s)
 
-.PHONY: all kunit kunit-repeat check deps fetch assemble export series roundtrip \
+.PHONY: all kunit kunit-repeat check deps fetch assemble export series b4 roundtrip \
 	steps steps-full modules w1 sparse feature-off selftests fragment clean distclean help
 
 all: kunit
@@ -56,6 +56,9 @@ series:
 	@$(MAKE) --no-print-directory assemble
 	@$(SH) $(H)/series.sh
 
+b4: series
+	@$(SH) $(H)/b4.sh
+
 steps steps-full modules w1 sparse fragment: assemble
 	@$(SH) $(H)/build.sh $@
 
@@ -69,7 +72,7 @@ selftests: assemble
 # unexported work); removes build outputs.
 clean:
 	rm -rf build/kunit build/steps build/off build/fragment build/out \
-		build/logs build/roundtrip build/quilt-test build/export.* build/selftests
+		build/logs build/roundtrip build/quilt-test build/export.* build/selftests build/b4
 
 distclean:
 	@if [ -d build/linux/.git ] && [ -n "$$(git -C build/linux log --oneline refs/tdxc/assembled..HEAD 2>/dev/null)" ]; then \

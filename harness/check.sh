@@ -102,8 +102,9 @@ check roundtrip bash "$HARNESS/export.sh" --check
 if check series bash "$HARNESS/series.sh"; then
 	check checkpatch checkpatch
 	check quilt quilt_apply
+	check b4 bash "$HARNESS/b4.sh"
 else
-	failed=$((failed + 2))
+	failed=$((failed + 3))
 fi
 check fragment bash "$HARNESS/build.sh" fragment
 check kernel-doc kernel_doc
