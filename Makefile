@@ -42,7 +42,7 @@ kunit-repeat:
 	@$(SH) $(H)/kunit.sh --repeat "$(N)"
 
 check:
-	@$(SH) $(H)/check.sh
+	@$(SH) $(H)/check.sh $(CHECKS)
 
 export:
 	@$(SH) $(H)/export.sh
