@@ -32,7 +32,9 @@ fi
 MAIL_BRANCH=tdxc-mail
 mail=$OUT/mail
 [ -d "$TREE/.git" ] || die "no assembled tree in build/linux: run 'make assemble' first"
-[ -f "$mail/0000-cover-letter.patch" ] || die "no build/out/mail/0000-cover-letter.patch: run 'make series' first"
+cls=("$mail"/*0000-cover-letter.patch)
+cl=${cls[0]}
+[ -f "$cl" ] || die "no cover letter in build/out/mail: run 'make series' first"
 git_tree rev-parse -q --verify "refs/heads/$MAIL_BRANCH" >/dev/null ||
 	die "build/linux has no branch $MAIL_BRANCH: run 'make series' first"
 sender_name=$(git_tree log -1 --format=%cn "$MAIL_BRANCH")
@@ -80,7 +82,7 @@ g merge -q --ff-only "origin/$MAIL_BRANCH" >>"$B/b4.log" 2>&1 || die "could not 
 [ -z "${VERSION:-}" ] || b4run prep --force-revision "${VERSION#v}"
 
 # the cover letter: subject, blank line, text, and the addressees
-python3 - "$SERIES/cover-letter" "$mail/0000-cover-letter.patch" "${B4_AUTO_TO_CC:-}" >"$B/cover" <<'EOF' ||
+python3 - "$SERIES/cover-letter" "$cl" "${B4_AUTO_TO_CC:-}" >"$B/cover" <<'EOF' ||
 import email, email.policy, email.utils, sys
 text = open(sys.argv[1], encoding='utf-8').read().rstrip('\n')
 print(text)
