@@ -24,6 +24,7 @@ checks=(
 	"file:/usr/include/openssl/ssl.h libssl-dev"
 	"py:ply python3-ply"
 	"py:git python3-git"
+	"cmd:b4 b4"
 )
 
 missing=()

@@ -43,6 +43,7 @@ trap 'rm -rf "$work"' EXIT
 # --- the mailed branch: the same trees, the sender's identity ---------------
 ph_sob="Signed-off-by: $SERIES_NAME <$SERIES_EMAIL>"
 my_sob="Signed-off-by: $SENDER"
+ph_m="M:	$SERIES_NAME <$SERIES_EMAIL>"
 prev=$(git_tree rev-parse "$BASE_TAG^{commit}")
 for c in $(git_tree rev-list --reverse "$BASE_TAG..HEAD"); do
 	mapfile -t a < <(git_tree log -1 --format='%an%n%ae%n%ad%n%T' --date=raw "$c")
@@ -61,9 +62,20 @@ for c in $(git_tree rev-list --reverse "$BASE_TAG..HEAD"); do
 	grep -qxF "$my_sob" "$work/msg" ||
 		git interpret-trailers --in-place --no-divider --if-exists addIfDifferent \
 			--trailer "$my_sob" "$work/msg"
+	# the series' MAINTAINERS entry names its maintainer: the sender
+	tree=${a[3]}
+	if git_tree show "$tree:MAINTAINERS" 2>/dev/null | grep -qxF "$ph_m"; then
+		blob=$(git_tree show "$tree:MAINTAINERS" |
+			awk -v ph="$ph_m" -v me="M:	$SENDER" '$0 == ph { print me; next } { print }' |
+			git_tree hash-object -w --stdin) &&
+			GIT_INDEX_FILE=$work/index git_tree read-tree "$tree" &&
+			GIT_INDEX_FILE=$work/index git_tree update-index --cacheinfo "100644,$blob,MAINTAINERS" &&
+			tree=$(GIT_INDEX_FILE=$work/index git_tree write-tree) ||
+			die "could not name the sender in MAINTAINERS for $(git_tree log -1 --format='%h ("%s")' "$c")"
+	fi
 	prev=$(GIT_AUTHOR_NAME=$aname GIT_AUTHOR_EMAIL=$amail GIT_AUTHOR_DATE=${a[2]} \
 		GIT_COMMITTER_NAME=$SENDER_NAME GIT_COMMITTER_EMAIL=$SENDER_EMAIL \
-		git_tree commit-tree "${a[3]}" -p "$prev" -F "$work/msg") ||
+		git_tree commit-tree "$tree" -p "$prev" -F "$work/msg") ||
 		die "git commit-tree failed for $(git_tree log -1 --format='%h ("%s")' "$c")"
 done
 git_tree update-ref -m "make series" "refs/heads/$MAIL_BRANCH" "$prev" ||
@@ -185,8 +197,8 @@ git_tree format-patch -q --no-numbered --zero-commit -o "$quilt/patches" "$BASE_
 phase "series: quilt series in build/out/quilt/patches (series file included)"
 
 # No patch may go out as the placeholder: not in From:, a sign-off, the
-# addressees (folded headers unfolded) or the cover letter's shortlog.  The
-# diffs are not looked at: the series' MAINTAINERS entry names it.
+# addressees (folded headers unfolded), the cover letter's shortlog or
+# anywhere in a diff (the MAINTAINERS entry names the sender).
 left=$(python3 - "$SERIES_NAME" "$SERIES_EMAIL" "$mail"/*.patch "$quilt/patches"/*.patch <<'EOF'
 import re, sys
 name, mail = sys.argv[1:3]
@@ -197,6 +209,9 @@ for path in sys.argv[3:]:
     for line in lines:
         if (re.match(r'(From|Signed-off-by|Co-developed-by|To|Cc|Author|Commit):.*' + ph, line, re.I) or
                 re.match(re.escape(name) + r' \(\d+\):$', line)):
+            print('%s: %s' % (path, line))
+    for line in body.split('\n'):
+        if re.search(re.escape(mail), line, re.I):
             print('%s: %s' % (path, line))
 EOF
 ) || die "could not check the patches for the placeholder identity"
