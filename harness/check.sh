@@ -67,13 +67,15 @@ quilt_apply() {
 	cp -al "$base" "$q/linux" || return 1
 	cp -r "$OUT/quilt/patches" "$q/linux/patches"
 	(cd "$q/linux" && quilt push -a -q) || { echo "quilt push -a failed on a pristine base"; return 1; }
+	# the quilt patches are the mailed branch's (the sender in MAINTAINERS)
+	local mailed=refs/heads/tdxc-mail
 	while read -r f; do
-		if git_tree cat-file -e "HEAD:$f" 2>/dev/null; then
-			git_tree show "HEAD:$f" | cmp -s - "$q/linux/$f" || { echo "$f differs after quilt push -a"; return 1; }
+		if git_tree cat-file -e "$mailed:$f" 2>/dev/null; then
+			git_tree show "$mailed:$f" | cmp -s - "$q/linux/$f" || { echo "$f differs after quilt push -a"; return 1; }
 		else
 			[ ! -e "$q/linux/$f" ] || { echo "$f should be deleted after quilt push -a"; return 1; }
 		fi
-	done < <(git_tree diff --name-only "$BASE_TAG" HEAD)
+	done < <(git_tree diff --name-only "$BASE_TAG" "$mailed")
 	rm -rf "$q"
 	echo "quilt push -a applies $(wc -l <"$OUT/quilt/patches/series") patches to $(cat "$BUILD/base/version" | sed 's/^Linux //')"
 }

@@ -64,7 +64,8 @@ for c in $(git_tree rev-list --reverse "$BASE_TAG..HEAD"); do
 			--trailer "$my_sob" "$work/msg"
 	# the series' MAINTAINERS entry names its maintainer: the sender
 	tree=${a[3]}
-	if git_tree show "$tree:MAINTAINERS" 2>/dev/null | grep -qxF "$ph_m"; then
+	# (grep without -q: under pipefail an early exit would fail git show)
+	if git_tree show "$tree:MAINTAINERS" 2>/dev/null | grep -xF "$ph_m" >/dev/null; then
 		blob=$(git_tree show "$tree:MAINTAINERS" |
 			awk -v ph="$ph_m" -v me="M:	$SENDER" '$0 == ph { print me; next } { print }' |
 			git_tree hash-object -w --stdin) &&
