@@ -25,6 +25,7 @@
 #include <asm/tdx_page_list.h>
 #include <asm/tdx_release.h>
 
+#include "tests/tdx_host_test_units.h"
 #include "tdx_host_iommu.h"
 #include "tdx_page_list_kunit.h"
 #include "tdx_iommu_mt_kunit.h"
@@ -48,18 +49,14 @@ static const u64 test_vtbars[TEST_NR_UNITS] = {
 	0xfed90000, 0xfed91000, 0xfed92000, 0xfed93000,
 };
 
-/* Blocks allocated for IOMMU_MTs, to give back the ones leaked on purpose. */
-#define TEST_MAX_BLOCKS		(3 * TEST_NR_UNITS)
 /* Queue blocks made safe, two per IOMMU_MT freed. */
 #define TEST_MAX_RESETS		(2 * TEST_NR_UNITS)
 
 struct iommu_test {
 	struct tdx_fake_module *fake;
+	/* The units, their reservations and the IOMMU_MT blocks allocated */
+	struct tdx_host_test_units *units;
 
-	unsigned int fail_block;	/* 1-based allocation to fail, 0 for none */
-	unsigned int nr_blocks;
-	struct page *block[TEST_MAX_BLOCKS];
-	unsigned int block_order[TEST_MAX_BLOCKS];
 	unsigned int nr_list_allocs;
 	unsigned long nr_list_pages;
 
@@ -68,88 +65,11 @@ struct iommu_test {
 	unsigned long blocks_reset;
 	unsigned long set_up_at_reset[TEST_MAX_RESETS];
 	struct page *reset_block[TEST_MAX_RESETS];
-
-	/* Units whose upper domain IDs are left to the module (bit per unit). */
-	unsigned long reserved;
-	unsigned long busy_units;	/* units whose reservation fails */
-	unsigned int nr_out_of_order;	/* (un)reservations while set up */
 };
 
 static struct iommu_test *state(void)
 {
 	return kunit_get_current_test()->priv;
-}
-
-static unsigned long fake_set_up_units(struct tdx_fake_module *fake)
-{
-	unsigned long set_up = 0;
-	unsigned int i;
-
-	for (i = 0; i < fake->nr_iommus; i++) {
-		if (fake->iommus[i].set_up)
-			set_up |= BIT(i);
-	}
-	return set_up;
-}
-
-static int unit_of(u64 reg_base)
-{
-	unsigned int i;
-
-	for (i = 0; i < TEST_NR_UNITS; i++) {
-		if (test_vtbars[i] == reg_base)
-			return i;
-	}
-	return -1;
-}
-
-/*
- * The VT-d driver's side: a unit's upper domain IDs are left to the
- * module before its TDH.IOMMU.SETUP and given back after its CLEAR only.
- */
-static int rec_reserve_dids(u64 reg_base)
-{
-	struct iommu_test *t = state();
-	int i = unit_of(reg_base);
-
-	if (i < 0)
-		return -ENODEV;
-	if (t->fake->iommus[i].set_up || t->reserved & BIT(i))
-		t->nr_out_of_order++;
-	if (t->busy_units & BIT(i))
-		return -EBUSY;
-	t->reserved |= BIT(i);
-	return 0;
-}
-
-static void rec_unreserve_dids(u64 reg_base)
-{
-	struct iommu_test *t = state();
-	int i = unit_of(reg_base);
-
-	if (i < 0 || t->fake->iommus[i].set_up || !(t->reserved & BIT(i)))
-		t->nr_out_of_order++;
-	if (i >= 0)
-		t->reserved &= ~BIT(i);
-}
-
-static struct page *rec_alloc_block(unsigned int order)
-{
-	struct iommu_test *t = state();
-	struct page *block;
-
-	if (t->nr_blocks == t->fail_block - 1)
-		return NULL;
-	if (t->nr_blocks == TEST_MAX_BLOCKS)
-		return NULL;
-
-	block = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	if (block) {
-		t->block[t->nr_blocks] = block;
-		t->block_order[t->nr_blocks] = order;
-		t->nr_blocks++;
-	}
-	return block;
 }
 
 static struct tdx_page_list *rec_alloc_meta(unsigned int nr_pages)
@@ -181,17 +101,17 @@ static void rec_reset_page(struct page *page)
 	struct iommu_test *t = state();
 	unsigned int i;
 
-	for (i = 0; i < t->nr_blocks; i++) {
-		if (t->block[i] == page && t->block_order[i] == TEST_IQ_ORDER &&
+	for (i = 0; i < t->units->nr_blocks; i++) {
+		if (t->units->block[i] == page && t->units->block_order[i] == TEST_IQ_ORDER &&
 		    !(t->blocks_reset & BIT(i)))
 			break;
 	}
-	if (i == t->nr_blocks)
+	if (i == t->units->nr_blocks)
 		return;
 
 	t->blocks_reset |= BIT(i);
 	if (t->nr_resets < TEST_MAX_RESETS) {
-		t->set_up_at_reset[t->nr_resets] = fake_set_up_units(t->fake);
+		t->set_up_at_reset[t->nr_resets] = tdx_host_test_set_up_units(t->fake);
 		t->reset_block[t->nr_resets] = page;
 	}
 	t->nr_resets++;
@@ -207,22 +127,21 @@ static void give_back_leaked_blocks(void *data)
 	struct iommu_test *t = data;
 	unsigned int i, j;
 
-	for (i = 0; i < t->nr_blocks; i++) {
-		u64 hpa = page_to_phys(t->block[i]);
+	for (i = 0; i < t->units->nr_blocks; i++) {
+		u64 hpa = page_to_phys(t->units->block[i]);
 
-		if (t->block_order[i] != TEST_IQ_ORDER || t->blocks_reset & BIT(i) ||
+		if (t->units->block_order[i] != TEST_IQ_ORDER || t->blocks_reset & BIT(i) ||
 		    tdx_fake_owns(t->fake, hpa) || tdx_fake_released(t->fake, hpa))
 			continue;
 		/* The code under test splits its queue blocks. */
 		for (j = 0; j < (1U << TEST_IQ_ORDER); j++)
-			__free_page(t->block[i] + j);
+			__free_page(t->units->block[i] + j);
 	}
 }
 
 static int tdx_host_iommu_test_init(struct kunit *test)
 {
 	struct iommu_test *t;
-	unsigned int i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -233,17 +152,15 @@ static int tdx_host_iommu_test_init(struct kunit *test)
 	/* As after TDX module initialization with TDX Connect. */
 	t->fake->ext_initialized = true;
 	t->fake->iommu_mt_page_count = TEST_MT_PAGES;
-	for (i = 0; i < TEST_NR_UNITS; i++) {
-		if (tdx_fake_add_iommu(t->fake, test_vtbars[i], true))
-			return -ENOSPC;
-	}
+	t->units = tdx_host_test_units_install(test, t->fake, test_vtbars, TEST_NR_UNITS);
+	if (IS_ERR(t->units))
+		return PTR_ERR(t->units);
 
-	kunit_activate_static_stub(test, tdx_iommu_mt_alloc_block, rec_alloc_block);
+	tdx_host_test_units_stub_blocks(test);
+	tdx_host_test_units_stub_dids(test);
 	kunit_activate_static_stub(test, tdx_page_list_reset_page, rec_reset_page);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_meta, rec_alloc_meta);
 	kunit_activate_static_stub(test, tdx_page_list_alloc_bulk_pages, rec_alloc_bulk_pages);
-	kunit_activate_static_stub(test, tdx_host_iommu_reserve_dids, rec_reserve_dids);
-	kunit_activate_static_stub(test, tdx_host_iommu_unreserve_dids, rec_unreserve_dids);
 
 	/* Added after the fake, so it runs before the fake frees what it owns. */
 	return kunit_add_action_or_reset(test, give_back_leaked_blocks, t);
@@ -268,9 +185,9 @@ static void expect_set_up(struct kunit *test, const struct tdx_host_iommus *iomm
 	struct tdx_fake_module *fake = state()->fake;
 	unsigned int i, n = 0;
 
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), units);
-	KUNIT_EXPECT_EQ(test, state()->reserved, units);
-	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), units);
+	KUNIT_EXPECT_EQ(test, state()->units->reserved, units);
+	KUNIT_EXPECT_EQ(test, state()->units->nr_out_of_order, 0);
 	KUNIT_ASSERT_EQ(test, iommus->nr_set_up, hweight_long(units));
 	for_each_set_bit(i, &units, TEST_NR_UNITS) {
 		const struct tdx_host_iommu *unit = &iommus->units[n++];
@@ -315,7 +232,7 @@ static void setup_of_no_unit_makes_no_seamcall(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iommus->nr_not_capable, 0);
 	tdx_host_iommus_clear(iommus);
 	KUNIT_EXPECT_EQ(test, fake->nr_calls, 0);
-	KUNIT_EXPECT_EQ(test, state()->nr_blocks, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->nr_blocks, 0);
 }
 
 static void setup_and_clear_one_unit(struct kunit *test)
@@ -331,8 +248,8 @@ static void setup_and_clear_one_unit(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, fake->iommus[0].set_up);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	expect_cleared_in_reverse(test, BIT(0), 0);
-	KUNIT_EXPECT_EQ(test, state()->reserved, 0);
-	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->reserved, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->nr_out_of_order, 0);
 }
 
 /*
@@ -383,12 +300,12 @@ static void clear_takes_every_unit_back_in_reverse(struct kunit *test)
 	expect_set_up(test, iommus, GENMASK(TEST_NR_UNITS - 1, 0));
 	tdx_host_iommus_clear(iommus);
 
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
 	expect_cleared_in_reverse(test, GENMASK(TEST_NR_UNITS - 1, 0), 0);
-	KUNIT_EXPECT_EQ(test, state()->reserved, 0);
-	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->reserved, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->nr_out_of_order, 0);
 }
 
 /*
@@ -408,9 +325,9 @@ static void four_units_cost_one_seamcall_each_way(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_EXPECT_EQ(test, fake->nr_calls, TEST_NR_UNITS);
-	KUNIT_EXPECT_EQ(test, t->nr_blocks, 3 * TEST_NR_UNITS);
-	for (i = 0; i < t->nr_blocks; i++)
-		KUNIT_EXPECT_EQ(test, t->block_order[i], i % 3 == 2 ? 0 : TEST_IQ_ORDER);
+	KUNIT_EXPECT_EQ(test, t->units->nr_blocks, 3 * TEST_NR_UNITS);
+	for (i = 0; i < t->units->nr_blocks; i++)
+		KUNIT_EXPECT_EQ(test, t->units->block_order[i], i % 3 == 2 ? 0 : TEST_IQ_ORDER);
 	KUNIT_EXPECT_EQ(test, t->nr_list_allocs, TEST_NR_UNITS);
 	KUNIT_EXPECT_EQ(test, t->nr_list_pages, TEST_MT_PAGES);
 	flushed = fake->nr_flushed_lines;
@@ -429,7 +346,7 @@ static void four_units_cost_one_seamcall_each_way(struct kunit *test)
 		   tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR) +
 		   tdx_fake_calls(fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
 		   tdx_fake_calls(fake, TEST_TDH_PHYMEM_PAGE_WBINVD),
-		   t->nr_blocks, t->nr_list_allocs);
+		   t->units->nr_blocks, t->nr_list_allocs);
 }
 
 struct midway_failure {
@@ -473,7 +390,7 @@ static void failure_midway_clears_what_was_set_up(struct kunit *test)
 		fake->fail_status = TEST_FAILURE;
 	} else {
 		/* Three blocks per IOMMU_MT: fail the first of this unit's. */
-		t->fail_block = 3 * f->unit + 1;
+		t->units->fail_block = 3 * f->unit + 1;
 	}
 
 	kunit_warning_suppress(test) {
@@ -488,12 +405,12 @@ static void failure_midway_clears_what_was_set_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP),
 			f->unit + (f->seamcall ? 1 : 0));
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), f->unit);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	expect_cleared_in_reverse(test, before, 0);
 	/* The failed unit's domain IDs too: the module gave it no ID. */
-	KUNIT_EXPECT_EQ(test, t->reserved, 0);
-	KUNIT_EXPECT_EQ(test, t->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, t->units->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->units->nr_out_of_order, 0);
 
 	KUNIT_EXPECT_EQ(test, warns, f->seamcall ? 1 : 0);
 }
@@ -510,7 +427,7 @@ static void unit_with_upper_domain_ids_in_use_fails_setup(struct kunit *test)
 	struct iommu_test *t = state();
 	struct tdx_host_iommus *iommus;
 
-	t->busy_units = BIT(*busy);
+	t->units->busy_units = BIT(*busy);
 	iommus = tdx_host_iommus_setup(test_vtbars, TEST_NR_UNITS, TEST_IQ_ORDER,
 				       TEST_MT_PAGES);
 	KUNIT_EXPECT_PTR_EQ(test, iommus, ERR_PTR(-EBUSY));
@@ -519,11 +436,11 @@ static void unit_with_upper_domain_ids_in_use_fails_setup(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), *busy);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), *busy);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
 	expect_cleared_in_reverse(test, before, 0);
-	KUNIT_EXPECT_EQ(test, t->reserved, 0);
-	KUNIT_EXPECT_EQ(test, t->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, t->units->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->units->nr_out_of_order, 0);
 }
 
 static const u8 other_operands[] = { TDX_OPERAND_ID_RDX, TDX_OPERAND_ID_R8 };
@@ -560,9 +477,9 @@ static void invalid_operand_other_than_the_unit_fails_setup(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_SETUP), 2);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), 1);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
-	KUNIT_EXPECT_EQ(test, t->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->units->reserved, 0);
 	KUNIT_EXPECT_EQ(test, warns, 1);
 }
 
@@ -594,15 +511,15 @@ static void clear_failure_leaks_that_unit_only(struct kunit *test)
 	}
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(fake), BIT(leaked));
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(fake), BIT(leaked));
 	/* The module still owns the leaked IOMMU_MT, and nothing else. */
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), TEST_OWNED_PER_UNIT);
 	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, leaked_iq));
 	/* The others were freed in reverse, the leaked unit set up throughout. */
 	expect_cleared_in_reverse(test, all & ~BIT(leaked), BIT(leaked));
 	/* The module kept that unit, and its upper domain IDs with it. */
-	KUNIT_EXPECT_EQ(test, state()->reserved, BIT(leaked));
-	KUNIT_EXPECT_EQ(test, state()->nr_out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, state()->units->reserved, BIT(leaked));
+	KUNIT_EXPECT_EQ(test, state()->units->nr_out_of_order, 0);
 }
 
 static struct kunit_case tdx_host_iommu_test_cases[] = {

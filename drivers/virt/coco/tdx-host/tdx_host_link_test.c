@@ -51,6 +51,9 @@
 
 #include "../../../../arch/x86/virt/vmx/tdx/tdx.h"
 #include "tests/tdx_host_fake_pcie.h"
+#include "tests/tdx_host_test_bind.h"
+#include "tests/tdx_host_test_tsm.h"
+#include "tests/tdx_host_test_units.h"
 #include "tdx_host_iommu.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
@@ -74,58 +77,23 @@ struct link_env {
 	struct tdx_sys_info sysinfo;
 	struct device *dev;
 	bool dev_removed;
-	struct tsm_dev *tsm_dev;
-	char tsm_name[16];
+	struct tdx_host_test_tsm *tsm;
 	struct vfsmount *sysfs;
 	struct fake_pcie *fp;
-	struct pci_tdi_host host;
+	/* The device has no memory BAR: nothing is mapped or shared. */
+	struct tdx_host_test_host host;
 	bool removing;
 
 	unsigned long owned_idle;
 	atomic_t restarts;
-	atomic_t dma_setups, dma_cleanups, mmio_unmaps, mmio_shares;
 	bool warned_before;
 };
 
-static struct link_env *env_of(const struct pci_tdi_host *host)
+/* The calls of participant @op, from any thread */
+static int host_calls(struct link_env *e, enum tdx_host_test_op op)
 {
-	return container_of(host, struct link_env, host);
+	return atomic_read(&e->host.calls[op]);
 }
-
-static struct link_env *env(void)
-{
-	return kunit_get_current_test()->priv;
-}
-
-/* The host side of the TDI's DMA; tdx-host adds the trusted entries itself. */
-static int race_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	atomic_inc(&env_of(host)->dma_setups);
-	return 0;
-}
-
-static void race_dma_cleanup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	atomic_inc(&env_of(host)->dma_cleanups);
-}
-
-/* The device has no memory BAR: nothing is mapped or shared. */
-static void race_mmio_unmap(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	atomic_inc(&env_of(host)->mmio_unmaps);
-}
-
-static void race_mmio_share(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	atomic_inc(&env_of(host)->mmio_shares);
-}
-
-static const struct pci_tdi_host_ops race_host_ops = {
-	.dma_setup = race_dma_setup,
-	.dma_cleanup = race_dma_cleanup,
-	.mmio_unmap = race_mmio_unmap,
-	.mmio_share = race_mmio_share,
-};
 
 /*
  * The device end of SPDM, IDE_KM and TDISP.  The fake TDI leaves' TDISP
@@ -157,47 +125,14 @@ static bool device_keyed(void *priv, struct pci_dev *pdev, u8 stream_id)
 	return tdx_fake_spdm_device_keyed(e->fs, pci_dev_id(pdev), stream_id);
 }
 
+static const u64 test_vtbars[] = { TEST_VTBAR };
+
 /* The fake device is behind the one VT-d unit, unless a test says not. */
 static u64 test_reg_base = TEST_VTBAR;
 
 static int rec_reg_base(struct pci_dev *pdev, u64 *reg_base)
 {
 	*reg_base = READ_ONCE(test_reg_base);
-	return 0;
-}
-
-static int rec_reg_bases(u64 **reg_bases)
-{
-	*reg_bases = kmemdup(&(u64){ TEST_VTBAR }, sizeof(u64), GFP_KERNEL);
-	return *reg_bases ? 1 : -ENOMEM;
-}
-
-static struct tsm_dev *rec_register(struct device *dev, struct pci_tsm_ops *ops)
-{
-	struct tsm_dev *tsm_dev = tsm_register(dev, ops);
-
-	/* The name outlives the TSM device, for writes after its removal. */
-	if (!IS_ERR(tsm_dev)) {
-		env()->tsm_dev = tsm_dev;
-		strscpy(env()->tsm_name, dev_name(&tsm_dev->dev));
-	}
-	return tsm_dev;
-}
-
-static struct kvm *test_kvm(void)
-{
-	static int kvm;
-
-	/* Neither the core nor tdx-host looks into the VM. */
-	return (struct kvm *)&kvm;
-}
-
-/* KVM's lookup of the TDR page: test_kvm() is the TD of TEST_VM. */
-static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
-{
-	if (kvm != test_kvm())
-		return -EINVAL;
-	*tdr_pa = TEST_VM;
 	return 0;
 }
 
@@ -209,6 +144,7 @@ static void unmount_sysfs(void *mnt)
 static int tdx_host_link_test_init(struct kunit *test)
 {
 	struct file_system_type *sysfs_type;
+	struct tdx_host_test_units *units;
 	struct link_env *e;
 
 	e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
@@ -216,7 +152,7 @@ static int tdx_host_link_test_init(struct kunit *test)
 		return -ENOMEM;
 	test->priv = e;
 	e->test = test;
-	e->host = (struct pci_tdi_host) { .ops = &race_host_ops };
+	e->host.host.ops = &tdx_host_test_host_ops;
 
 	/* The tsm/ files as user space sees them; sysfs is built in. */
 	sysfs_type = get_fs_type("sysfs");
@@ -230,8 +166,9 @@ static int tdx_host_link_test_init(struct kunit *test)
 
 	e->fake = tdx_fake_module_install(test);
 	e->fake->ext_initialized = true;
-	if (tdx_fake_add_iommu(e->fake, TEST_VTBAR, true))
-		return -ENOSPC;
+	units = tdx_host_test_units_install(test, e->fake, test_vtbars, 1);
+	if (IS_ERR(units))
+		return PTR_ERR(units);
 	e->ft = tdx_fake_tdi_install(test, e->fake);
 	e->fs = tdx_fake_spdm_install(test, e->fake);
 	e->sysinfo.features.tdx_features0 = e->fake->features0;
@@ -243,10 +180,12 @@ static int tdx_host_link_test_init(struct kunit *test)
 	};
 	WRITE_ONCE(test_reg_base, TEST_VTBAR);
 
-	kunit_activate_static_stub(test, tdx_host_iommu_reg_bases, rec_reg_bases);
-	kunit_activate_static_stub(test, tdx_host_tsm_register, rec_register);
+	e->tsm = tdx_host_test_tsm_install(test, e->fake);
+	if (IS_ERR(e->tsm))
+		return PTR_ERR(e->tsm);
 	kunit_activate_static_stub(test, tdx_host_iommu_reg_base, rec_reg_base);
-	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
+	if (tdx_host_test_td_install(test, TEST_VM))
+		return -ENOMEM;
 	/* Nothing here may warn; a suppressed WARN does not taint. */
 	e->warned_before = test_taint(TAINT_WARN);
 
@@ -263,7 +202,7 @@ static void start_with(struct kunit *test, struct fake_pcie_params p)
 	struct link_env *e = test->priv;
 
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(e->dev, &e->sysinfo), 0);
-	KUNIT_ASSERT_NOT_NULL(test, e->tsm_dev);
+	KUNIT_ASSERT_NOT_NULL(test, e->tsm->tsm_dev);
 	/* What the module owns with no device connected: the IOMMU_MT */
 	e->owned_idle = tdx_fake_nr_owned(e->fake);
 	p.doe_respond = device_respond;
@@ -355,7 +294,7 @@ static ssize_t tsm_read(struct link_env *e, struct pci_dev *pdev, const char *at
 
 static const char *tsm_name(struct link_env *e)
 {
-	return e->tsm_name;
+	return e->tsm->tsm_name;
 }
 
 /* Config offset of selective stream block @i, as drivers/pci/ide.c lays it out */
@@ -892,8 +831,8 @@ static void bad_connect_is_refused_with_nothing_left(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, e->fs->nr_calls, calls);
 	KUNIT_EXPECT_EQ(test, tdx_fake_spdm_nr_sessions(e->fs), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(e->fake), e->owned_idle);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(e->fp->pdev, test_kvm(), TEST_TDI_ID, &e->host),
-			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(e->fp->pdev, tdx_host_test_kvm(), TEST_TDI_ID,
+					   &e->host.host), -EINVAL);
 
 	if (c->what == NO_STREAMS)
 		pci_ide_set_nr_streams(pci_find_host_bridge(e->fp->pdev->bus), 256);
@@ -992,7 +931,8 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tsm_write(e, pdev, "connect", tsm_name(e)), 0);
 	KUNIT_ASSERT_NOT_NULL(test, pdev->tsm);
 
-	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, test_kvm(), TEST_TDI_ID, &e->host), 0);
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, tdx_host_test_kvm(), TEST_TDI_ID,
+					   &e->host.host), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(e->ft, pci_dev_id(pdev))->tdisp_state,
 			TDX_TDISP_CONFIG_LOCKED);
 	KUNIT_EXPECT_GT(test, tsm_read(e, pdev, "bound", buf, sizeof(buf)), 0);
@@ -1012,14 +952,15 @@ static void bind_and_disconnect_through_the_core(struct kunit *test)
 
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_NULL(test, tdx_fake_tdi_find(e->ft, pci_dev_id(pdev)));
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->mmio_shares), 1);
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_MMIO_SHARE), 1);
 
-	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, test_kvm(), TEST_TDI_ID, &e->host), 0);
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, tdx_host_test_kvm(), TEST_TDI_ID,
+					   &e->host.host), 0);
 	KUNIT_ASSERT_EQ(test, tsm_write(e, pdev, "disconnect", tsm_name(e)), 0);
 	KUNIT_EXPECT_NULL(test, pdev->tsm);
 	expect_disconnected(test, e);
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->mmio_shares), 2);
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->dma_cleanups), 2);
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_MMIO_SHARE), 2);
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_DMA_CLEANUP), 2);
 
 	remove_tdx_host(test);
 	expect_all_released(test, e);
@@ -1090,7 +1031,7 @@ static int racer_fail(struct racer *r, const char *op, int ret)
 /* bind and unbind; refused only while the device is not connected */
 static int bind_round(struct racer *r)
 {
-	int ret = pci_tsm_bind(r->pdev, test_kvm(), TEST_TDI_ID, &r->e->host);
+	int ret = pci_tsm_bind(r->pdev, tdx_host_test_kvm(), TEST_TDI_ID, &r->e->host.host);
 
 	/* pci_tsm_bind(): no pdev->tsm, connect has not run or disconnect has */
 	if (ret == -EINVAL)
@@ -1301,13 +1242,16 @@ static void bind_unbind_race_disconnect_and_removal(struct kunit *test)
 			tdx_fake_calls(e->fake, TDH_IDE_STREAM_CREATE));
 	KUNIT_EXPECT_GE(test, tdx_fake_calls(e->fake, TDH_SPDM_CREATE),
 			atomic_read(&connector.ok));
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->dma_setups), atomic_read(&e->dma_cleanups));
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->mmio_unmaps), atomic_read(&e->dma_setups));
-	KUNIT_EXPECT_EQ(test, atomic_read(&e->mmio_shares), atomic_read(&e->mmio_unmaps));
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_DMA_SETUP),
+			host_calls(e, TDX_HOST_TEST_DMA_CLEANUP));
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_MMIO_UNMAP),
+			host_calls(e, TDX_HOST_TEST_DMA_SETUP));
+	KUNIT_EXPECT_EQ(test, host_calls(e, TDX_HOST_TEST_MMIO_SHARE),
+			host_calls(e, TDX_HOST_TEST_MMIO_UNMAP));
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_DEVIF_CREATE),
-			atomic_read(&e->dma_setups));
+			host_calls(e, TDX_HOST_TEST_DMA_SETUP));
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_DEVIF_REMOVE),
-			atomic_read(&e->dma_setups));
+			host_calls(e, TDX_HOST_TEST_DMA_SETUP));
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(e->fake, TDH_IOMMU_CLEAR), 1);
 	kunit_info(test, "%d binds, %d connects, %u deletes, %d reads, %d restarts, %u SEAMCALLs in %u ms\n",
 		   atomic_read(&binder.ok), atomic_read(&connector.ok),

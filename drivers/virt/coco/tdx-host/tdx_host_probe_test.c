@@ -21,6 +21,8 @@
 #include <asm/tdx.h>
 #include "tests/tdx_fake_module.h"
 
+#include "tests/tdx_host_test_tsm.h"
+#include "tests/tdx_host_test_units.h"
 #include "tdx_host.h"
 #include "tdx_host_iommu.h"
 #include "tdx_host_tsm.h"
@@ -40,10 +42,8 @@ struct probe_test {
 	struct tdx_fake_module *fake;
 	struct device *dev;
 	struct tdx_sys_info sysinfo;
-	int register_error;
-	/* Units whose upper domain IDs are left to the module (bit per unit). */
-	unsigned long reserved;
-	unsigned long busy_units;	/* units whose reservation fails */
+	struct tdx_host_test_units *units;
+	struct tdx_host_test_tsm *tsm;
 };
 
 static struct probe_test *state(void)
@@ -51,75 +51,9 @@ static struct probe_test *state(void)
 	return kunit_get_current_test()->priv;
 }
 
-static unsigned long fake_set_up_units(struct tdx_fake_module *fake)
-{
-	unsigned long set_up = 0;
-	unsigned int i;
-
-	for (i = 0; i < fake->nr_iommus; i++) {
-		if (fake->iommus[i].set_up)
-			set_up |= BIT(i);
-	}
-	return set_up;
-}
-
-static int rec_reg_bases(u64 **reg_bases)
-{
-	*reg_bases = kmemdup(test_vtbars, sizeof(test_vtbars), GFP_KERNEL);
-	return *reg_bases ? TEST_NR_UNITS : -ENOMEM;
-}
-
-static int unit_of(u64 reg_base)
-{
-	unsigned int i;
-
-	for (i = 0; i < TEST_NR_UNITS; i++) {
-		if (test_vtbars[i] == reg_base)
-			return i;
-	}
-	return -1;
-}
-
-static int rec_reserve_dids(u64 reg_base)
-{
-	struct probe_test *t = state();
-	int i = unit_of(reg_base);
-
-	if (i < 0)
-		return -ENODEV;
-	if (t->busy_units & BIT(i))
-		return -EBUSY;
-	t->reserved |= BIT(i);
-	return 0;
-}
-
-static void rec_unreserve_dids(u64 reg_base)
-{
-	int i = unit_of(reg_base);
-
-	if (i >= 0)
-		state()->reserved &= ~BIT(i);
-}
-
-/* The real registration, or the error the test asks for */
-static struct tsm_dev *rec_register(struct device *dev, struct pci_tsm_ops *ops)
-{
-	struct probe_test *t = state();
-
-	if (t->register_error)
-		return ERR_PTR(t->register_error);
-	return tsm_register(dev, ops);
-}
-
-static void rec_unregister(struct tsm_dev *tsm_dev)
-{
-	tsm_unregister(tsm_dev);
-}
-
 static int tdx_host_probe_test_init(struct kunit *test)
 {
 	struct probe_test *t;
-	unsigned int i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -129,10 +63,6 @@ static int tdx_host_probe_test_init(struct kunit *test)
 	t->fake = tdx_fake_module_install(test);
 	/* As after TDX module initialization with TDX Connect. */
 	t->fake->ext_initialized = true;
-	for (i = 0; i < TEST_NR_UNITS; i++) {
-		if (tdx_fake_add_iommu(t->fake, test_vtbars[i], true))
-			return -ENOSPC;
-	}
 	/* With TDX Connect and the runtime update. */
 	t->sysinfo.features.tdx_features0 = t->fake->features0 | TDX_FEATURES0_TD_PRESERVING;
 	t->sysinfo.connect.iommu_mt_page_count = t->fake->iommu_mt_page_count;
@@ -142,12 +72,12 @@ static int tdx_host_probe_test_init(struct kunit *test)
 	if (IS_ERR(t->dev))
 		return PTR_ERR(t->dev);
 
-	kunit_activate_static_stub(test, tdx_host_iommu_reg_bases, rec_reg_bases);
-	kunit_activate_static_stub(test, tdx_host_iommu_reserve_dids, rec_reserve_dids);
-	kunit_activate_static_stub(test, tdx_host_iommu_unreserve_dids, rec_unreserve_dids);
-	kunit_activate_static_stub(test, tdx_host_tsm_register, rec_register);
-	kunit_activate_static_stub(test, tdx_host_tsm_unregister, rec_unregister);
-	return 0;
+	t->units = tdx_host_test_units_install(test, t->fake, test_vtbars, TEST_NR_UNITS);
+	if (IS_ERR(t->units))
+		return PTR_ERR(t->units);
+	tdx_host_test_units_stub_dids(test);
+	t->tsm = tdx_host_test_tsm_install(test, t->fake);
+	return PTR_ERR_OR_ZERO(t->tsm);
 }
 
 /*
@@ -172,9 +102,9 @@ static void expect_connect_undone(struct kunit *test, struct tdx_host *host)
 	struct probe_test *t = state();
 
 	KUNIT_EXPECT_NULL(test, host->iommus);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(t->fake), 0);
-	KUNIT_EXPECT_EQ(test, t->reserved, 0);
+	KUNIT_EXPECT_EQ(test, t->units->reserved, 0);
 	KUNIT_EXPECT_NULL(test, dev_get_drvdata(t->dev));
 }
 
@@ -187,7 +117,7 @@ static void failed_registration_keeps_version_and_update(struct kunit *test)
 	struct probe_test *t = state();
 	struct tdx_host *host;
 
-	t->register_error = -ENOMEM;
+	t->tsm->register_error = -ENOMEM;
 	host = probe_keeps_services(test);
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_SETUP), TEST_NR_UNITS);
@@ -204,7 +134,7 @@ static void busy_unit_keeps_version_and_update(struct kunit *test)
 	struct probe_test *t = state();
 	struct tdx_host *host;
 
-	t->busy_units = BIT(TEST_NR_UNITS - 1);
+	t->units->busy_units = BIT(TEST_NR_UNITS - 1);
 	host = probe_keeps_services(test);
 
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_SETUP), TEST_NR_UNITS - 1);
@@ -223,11 +153,11 @@ static void update_is_refused_while_connect_holds_units(struct kunit *test)
 	struct fw_upload fwl = { .dd_handle = host };
 
 	KUNIT_ASSERT_NOT_NULL(test, host->iommus);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), TEST_ALL_UNITS);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), TEST_ALL_UNITS);
 	KUNIT_EXPECT_EQ(test, tdx_fw_prepare(&fwl, NULL, 0), FW_UPLOAD_ERR_BUSY);
 
 	kunit_device_unregister(test, t->dev);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), 0);
 }
 
 /* Without TDX Connect, or with no unit held, the update goes ahead. */

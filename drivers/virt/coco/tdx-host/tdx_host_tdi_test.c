@@ -36,18 +36,19 @@
 #include <asm/tdx_tdi.h>
 
 #include "../../../../arch/x86/virt/vmx/tdx/tdx.h"
+#include "tests/tdx_host_test_bind.h"
 #include "tdx_host_link.h"
 #include "tdx_host_relay.h"
 #include "tdx_host_tables.h"
 #include "tdx_host_tdi.h"
 
-/* Participant events in the fake's log */
+/* Participant and DOE events in the fake's log */
 enum {
-	EVT_DMA_SETUP = TDX_FAKE_TDI_EVENT_BASE,
-	EVT_DMA_CLEANUP,
-	EVT_MMIO_UNMAP,
-	EVT_MMIO_SHARE,
-	EVT_DOE,
+	EVT_DMA_SETUP = TDX_HOST_TEST_EVENT(TDX_HOST_TEST_DMA_SETUP),
+	EVT_DMA_CLEANUP = TDX_HOST_TEST_EVENT(TDX_HOST_TEST_DMA_CLEANUP),
+	EVT_MMIO_UNMAP = TDX_HOST_TEST_EVENT(TDX_HOST_TEST_MMIO_UNMAP),
+	EVT_MMIO_SHARE = TDX_HOST_TEST_EVENT(TDX_HOST_TEST_MMIO_SHARE),
+	EVT_DOE = TDX_HOST_TEST_EVENT(TDX_HOST_TEST_NR_OPS),
 };
 
 /* The second VT-d unit of the fake, which TDH.IOMMU.SETUP named 0x101 */
@@ -81,10 +82,10 @@ struct fake_dev {
 	struct pci_bus *bus;
 	struct pci_sysdata sysdata;
 	struct tdx_host_link link;
-	struct pci_tdi_host host;
+	/* The participants, logged in ft's log */
+	struct tdx_host_test_host host;
 	struct tdx_fake_tdi *ft;
 	struct tdx_fake_spdm_stream *stream;
-	int dma_setup_ret;
 	bool guest_dma;
 	unsigned int nr_mapped;
 };
@@ -99,11 +100,6 @@ struct tdi_env {
 	u32 tdisp_error;
 	u8 tdisp_code;
 };
-
-static struct fake_dev *to_fake_dev(const struct pci_tdi_host *host)
-{
-	return container_of(host, struct fake_dev, host);
-}
 
 static u64 func_id(const struct fake_dev *fd)
 {
@@ -130,42 +126,19 @@ static u64 gpa_info(unsigned int i)
 	       FIELD_PREP(TDX_GPA_INFO_LEVEL, TDX_MMIOMT_LEVEL_4K);
 }
 
-/* The host side of the TDI's DMA: nothing the module sees */
-static int fake_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
+/* ->mmio_unmap(), once logged, unmaps what the TD mapped */
+static void fake_mmio_unmap(struct tdx_host_test_host *th, enum tdx_host_test_op op,
+			    struct pci_tdi *tdi)
 {
-	struct fake_dev *fd = to_fake_dev(host);
+	struct fake_dev *fd = container_of(th, struct fake_dev, host);
 
-	tdx_fake_tdi_log(fd->ft, EVT_DMA_SETUP);
-	return fd->dma_setup_ret;
-}
-
-static void fake_dma_cleanup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	tdx_fake_tdi_log(to_fake_dev(host)->ft, EVT_DMA_CLEANUP);
-}
-
-static void fake_mmio_unmap(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	struct fake_dev *fd = to_fake_dev(host);
-
-	tdx_fake_tdi_log(fd->ft, EVT_MMIO_UNMAP);
+	if (op != TDX_HOST_TEST_MMIO_UNMAP)
+		return;
 	for (; fd->nr_mapped; fd->nr_mapped--) {
 		tdh_mmio_block(gpa_info(fd->nr_mapped - 1), TEST_VM);
 		tdh_mmio_unmap(gpa_info(fd->nr_mapped - 1), TEST_VM);
 	}
 }
-
-static void fake_mmio_share(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	tdx_fake_tdi_log(to_fake_dev(host)->ft, EVT_MMIO_SHARE);
-}
-
-static const struct pci_tdi_host_ops fake_host_ops = {
-	.dma_setup = fake_dma_setup,
-	.dma_cleanup = fake_dma_cleanup,
-	.mmio_unmap = fake_mmio_unmap,
-	.mmio_share = fake_mmio_share,
-};
 
 /* What KVM and the TD do once the TDI is bound: map MMIO, accept the DMA */
 static void guest_runs(struct kunit *test, struct fake_dev *fd)
@@ -209,41 +182,12 @@ static void tables_fini(void *tables)
 	tdx_host_tables_fini(tables);
 }
 
-static struct kvm *test_kvm(void)
-{
-	static int kvm;
-
-	/* The engine never looks into the VM; any non-NULL pointer does. */
-	return (struct kvm *)&kvm;
-}
-
 /* A VM that is not a TD, or a TD whose TDR page is not set up */
 static struct kvm *not_a_td(void)
 {
 	static int kvm;
 
 	return (struct kvm *)&kvm;
-}
-
-/* A second TD */
-static struct kvm *second_td(void)
-{
-	static int kvm;
-
-	return (struct kvm *)&kvm;
-}
-
-/* KVM's lookup of the TDR page: test_kvm() is the TD of TEST_VM. */
-static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
-{
-	if (kvm == second_td()) {
-		*tdr_pa = TEST_VM + PAGE_SIZE;
-		return 0;
-	}
-	if (kvm != test_kvm())
-		return -EINVAL;
-	*tdr_pa = TEST_VM;
-	return 0;
 }
 
 static struct tdi_env *tdi_env(struct kunit *test)
@@ -264,7 +208,7 @@ static struct tdi_env *tdi_env(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tables_fini, &env->tables), 0);
 	kunit_activate_static_stub(test, tdx_host_relay_doe, fake_doe);
 	kunit_activate_static_stub(test, tdx_seamcall_report, quiet_report);
-	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
+	KUNIT_ASSERT_EQ(test, tdx_host_test_td_install(test, TEST_VM), 0);
 	return env;
 }
 
@@ -335,8 +279,10 @@ static struct fake_dev *fake_dev(struct kunit *test, struct tdi_env *env, u8 bus
 		.tables = &env->tables,
 	};
 	KUNIT_ASSERT_NOT_NULL(test, fd->link.relay.buf);
-	fd->host = (struct pci_tdi_host) {
-		.ops = &fake_host_ops,
+	fd->host = (struct tdx_host_test_host) {
+		.host.ops = &tdx_host_test_host_ops,
+		.log = env->ft,
+		.then = fake_mmio_unmap,
 	};
 	fd->ft = env->ft;
 	return fd;
@@ -432,7 +378,7 @@ static void expect_nothing_owned(struct kunit *test, struct tdi_env *env, struct
 
 static struct pci_tdi *bind(struct fake_dev *fd, u32 tdi_id)
 {
-	return tdx_host_tdi_bind(&fd->link, fd->pdev, test_kvm(), tdi_id, &fd->host);
+	return tdx_host_tdi_bind(&fd->link, fd->pdev, tdx_host_test_kvm(), tdi_id, &fd->host.host);
 }
 
 /* ---- Tests ---- */
@@ -452,7 +398,7 @@ static void bind_and_unbind_run_every_step_in_module_order(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
 	KUNIT_EXPECT_PTR_EQ(test, tdi->pdev, fd->pdev);
 	KUNIT_EXPECT_EQ(test, tdi->tdi_id, TEST_TDI_ID);
-	KUNIT_EXPECT_PTR_EQ(test, tdi->host, &fd->host);
+	KUNIT_EXPECT_PTR_EQ(test, tdi->host, &fd->host.host);
 
 	push_bind(s);
 	expect_log(test, env->ft, 0, s);
@@ -662,7 +608,7 @@ static void bind_failure_unwinds_in_exact_reverse(struct kunit *test)
 	env->ft->fail_nth = bind_fail_nth(c->at);
 	env->ft->fail_status = TDX_OPERAND_BUSY;
 	if (c->at == FAIL_DMA_SETUP)
-		fd->dma_setup_ret = c->err;
+		fd->host.dma_setup_ret = c->err;
 	if (c->at == FAIL_LOCK_DOE)
 		env->doe_ret = c->err;
 	if (c->at == FAIL_LOCK_REFUSED)
@@ -683,7 +629,7 @@ static void bind_failure_unwinds_in_exact_reverse(struct kunit *test)
 	env->doe_ret = 0;
 	env->tdisp_error = 0;
 	env->tdisp_code = 0;
-	fd->dma_setup_ret = 0;
+	fd->host.dma_setup_ret = 0;
 	tdi = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(tdi));
 	tdx_host_tdi_unbind(tdi);
@@ -849,19 +795,19 @@ KUNIT_ARRAY_PARAM(bad, bad_cases, bad_desc);
 static void bind_rejects_bad_input_without_side_effects(struct kunit *test)
 {
 	static const struct pci_tdi_host_ops no_cleanup = {
-		.dma_setup = fake_dma_setup,
-		.mmio_unmap = fake_mmio_unmap,
-		.mmio_share = fake_mmio_share,
+		.dma_setup = tdx_host_test_dma_setup,
+		.mmio_unmap = tdx_host_test_mmio_unmap,
+		.mmio_share = tdx_host_test_mmio_share,
 	};
 	const struct bad_case *c = test->param_value;
 	struct tdi_env *env = tdi_env(test);
 	struct fake_dev *fd = fake_dev(test, env, TEST_BUS, 0xfe000000);
 	struct fake_dev *other = fake_dev(test, env, TEST_BUS + 1, 0xfe400000);
 	struct tdx_host_link *link = &fd->link;
-	const struct pci_tdi_host *host = &fd->host;
-	struct pci_tdi_host bad_host = fd->host;
+	const struct pci_tdi_host *host = &fd->host.host;
+	struct pci_tdi_host bad_host = fd->host.host;
 	struct tdx_host_link bad_link = fd->link;
-	struct kvm *kvm = test_kvm();
+	struct kvm *kvm = tdx_host_test_kvm();
 	struct pci_dev *pdev = fd->pdev;
 	unsigned int nr_log, nr_calls;
 	unsigned long nr_owned;
@@ -1190,7 +1136,8 @@ static void tdi_id_is_per_td_and_a_function_binds_once(struct kunit *test)
 
 	a = bind(fd, TEST_TDI_ID);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
-	b = tdx_host_tdi_bind(&other->link, other->pdev, second_td(), TEST_TDI_ID, &other->host);
+	b = tdx_host_tdi_bind(&other->link, other->pdev, tdx_host_test_second_td(), TEST_TDI_ID,
+			      &other->host.host);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
 	KUNIT_EXPECT_EQ(test, tdx_fake_tdi_find(env->ft, func_id(other))->vm_handle,
 			TEST_VM + PAGE_SIZE);

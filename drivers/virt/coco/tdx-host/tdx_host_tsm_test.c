@@ -37,6 +37,9 @@
 #include <asm/tdx_tdi.h>
 
 #include "tests/tdx_host_fake_pcie.h"
+#include "tests/tdx_host_test_bind.h"
+#include "tests/tdx_host_test_tsm.h"
+#include "tests/tdx_host_test_units.h"
 #include "tdx_host_iommu.h"
 #include "tdx_host_tsm.h"
 #include "tdx_iommu_mt_kunit.h"
@@ -54,18 +57,10 @@ struct tsm_test {
 	struct tdx_fake_module *fake;
 	struct tdx_sys_info sysinfo;
 	struct device *dev;
-
-	unsigned int fail_block;	/* 1-based IOMMU_MT block allocation to fail */
-	unsigned int nr_blocks;
-	int register_error;
-	unsigned int nr_registers;
-	unsigned int nr_unregisters;
-	struct pci_tsm_ops *ops;
-	struct tsm_dev *tsm_dev;
-	/* The fake's set-up units and CLEAR calls at (un)registration. */
-	unsigned long set_up_at_register;
-	unsigned long set_up_at_unregister;
-	unsigned int clears_at_unregister;
+	/* The units, and the blocks allocated for them */
+	struct tdx_host_test_units *units;
+	/* The (un)registrations, with the fake's set-up units and CLEAR calls */
+	struct tdx_host_test_tsm *tsm;
 };
 
 static struct tsm_test *state(void)
@@ -73,71 +68,9 @@ static struct tsm_test *state(void)
 	return kunit_get_current_test()->priv;
 }
 
-static unsigned long fake_set_up_units(struct tdx_fake_module *fake)
-{
-	unsigned long set_up = 0;
-	unsigned int i;
-
-	for (i = 0; i < fake->nr_iommus; i++) {
-		if (fake->iommus[i].set_up)
-			set_up |= BIT(i);
-	}
-	return set_up;
-}
-
-static int rec_reg_bases(u64 **reg_bases)
-{
-	*reg_bases = kmemdup(test_vtbars, sizeof(test_vtbars), GFP_KERNEL);
-	return *reg_bases ? TEST_NR_UNITS : -ENOMEM;
-}
-
-/* The test's units are not the machine's: nothing to restrict in VT-d. */
-static int rec_reserve_dids(u64 reg_base)
-{
-	return 0;
-}
-
-static void rec_unreserve_dids(u64 reg_base)
-{
-}
-
-static struct page *rec_alloc_block(unsigned int order)
-{
-	struct tsm_test *t = state();
-
-	if (++t->nr_blocks == t->fail_block)
-		return NULL;
-	return alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-}
-
-/* The real registration, watched: the PCI/TSM core checks the ops table. */
-static struct tsm_dev *rec_register(struct device *dev, struct pci_tsm_ops *ops)
-{
-	struct tsm_test *t = state();
-
-	t->nr_registers++;
-	t->ops = ops;
-	t->set_up_at_register = fake_set_up_units(t->fake);
-	if (t->register_error)
-		return ERR_PTR(t->register_error);
-	t->tsm_dev = tsm_register(dev, ops);
-	return t->tsm_dev;
-}
-
-static void rec_unregister(struct tsm_dev *tsm_dev)
-{
-	struct tsm_test *t = state();
-
-	t->nr_unregisters++;
-	t->set_up_at_unregister = fake_set_up_units(t->fake);
-	t->clears_at_unregister = tdx_fake_calls(t->fake, TEST_TDH_IOMMU_CLEAR);
-	tsm_unregister(tsm_dev);
-}
-
 static int tdx_host_tsm_test_init(struct kunit *test)
 {
 	struct tsm_test *t;
-	unsigned int i;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -147,10 +80,6 @@ static int tdx_host_tsm_test_init(struct kunit *test)
 	t->fake = tdx_fake_module_install(test);
 	/* As after TDX module initialization with TDX Connect. */
 	t->fake->ext_initialized = true;
-	for (i = 0; i < TEST_NR_UNITS; i++) {
-		if (tdx_fake_add_iommu(t->fake, test_vtbars[i], true))
-			return -ENOSPC;
-	}
 	t->sysinfo.features.tdx_features0 = t->fake->features0;
 	t->sysinfo.connect.iommu_mt_page_count = t->fake->iommu_mt_page_count;
 
@@ -159,12 +88,16 @@ static int tdx_host_tsm_test_init(struct kunit *test)
 	if (IS_ERR(t->dev))
 		return PTR_ERR(t->dev);
 
-	kunit_activate_static_stub(test, tdx_host_iommu_reg_bases, rec_reg_bases);
-	kunit_activate_static_stub(test, tdx_host_iommu_reserve_dids, rec_reserve_dids);
-	kunit_activate_static_stub(test, tdx_host_iommu_unreserve_dids, rec_unreserve_dids);
-	kunit_activate_static_stub(test, tdx_iommu_mt_alloc_block, rec_alloc_block);
-	kunit_activate_static_stub(test, tdx_host_tsm_register, rec_register);
-	kunit_activate_static_stub(test, tdx_host_tsm_unregister, rec_unregister);
+	/* The test's units are not the machine's: nothing to restrict in VT-d. */
+	t->units = tdx_host_test_units_install(test, t->fake, test_vtbars, TEST_NR_UNITS);
+	if (IS_ERR(t->units))
+		return PTR_ERR(t->units);
+	tdx_host_test_units_stub_dids(test);
+	tdx_host_test_units_stub_blocks(test);
+	t->tsm = tdx_host_test_tsm_install(test, t->fake);
+	if (IS_ERR(t->tsm))
+		return PTR_ERR(t->tsm);
+	tdx_host_test_tsm_watch_unregister(test);
 	return 0;
 }
 
@@ -179,10 +112,10 @@ static void probe_registers_after_every_unit_is_set_up(struct kunit *test)
 	struct tsm_test *t = state();
 
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
-	KUNIT_EXPECT_EQ(test, t->nr_registers, 1);
-	KUNIT_EXPECT_EQ(test, t->set_up_at_register, TEST_ALL_UNITS);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_registers, 1);
+	KUNIT_EXPECT_EQ(test, t->tsm->set_up_at_register, TEST_ALL_UNITS);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_SETUP), TEST_NR_UNITS);
-	KUNIT_EXPECT_EQ(test, t->nr_unregisters, 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_unregisters, 0);
 }
 
 static void remove_unregisters_before_any_unit_is_cleared(struct kunit *test)
@@ -192,11 +125,11 @@ static void remove_unregisters_before_any_unit_is_cleared(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
 	remove(test);
 
-	KUNIT_EXPECT_EQ(test, t->nr_unregisters, 1);
-	KUNIT_EXPECT_EQ(test, t->set_up_at_unregister, TEST_ALL_UNITS);
-	KUNIT_EXPECT_EQ(test, t->clears_at_unregister, 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_unregisters, 1);
+	KUNIT_EXPECT_EQ(test, t->tsm->set_up_at_unregister, TEST_ALL_UNITS);
+	KUNIT_EXPECT_EQ(test, t->tsm->clears_at_unregister, 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(t->fake), 0);
 }
 
@@ -205,13 +138,13 @@ static void failed_registration_leaves_units_to_devm(struct kunit *test)
 {
 	struct tsm_test *t = state();
 
-	t->register_error = -ENOMEM;
+	t->tsm->register_error = -ENOMEM;
 	KUNIT_EXPECT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, t->set_up_at_register, TEST_ALL_UNITS);
+	KUNIT_EXPECT_EQ(test, t->tsm->set_up_at_register, TEST_ALL_UNITS);
 	remove(test);
 
-	KUNIT_EXPECT_EQ(test, t->nr_unregisters, 0);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_unregisters, 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(t->fake), 0);
 }
 
@@ -221,11 +154,11 @@ static void failed_unit_registers_nothing(struct kunit *test)
 	struct tsm_test *t = state();
 
 	/* Three blocks per IOMMU_MT: the first of the last unit's fails. */
-	t->fail_block = 3 * (TEST_NR_UNITS - 1) + 1;
+	t->units->fail_block = 3 * (TEST_NR_UNITS - 1) + 1;
 	KUNIT_EXPECT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, t->nr_registers, 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_registers, 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_calls(t->fake, TEST_TDH_IOMMU_CLEAR), TEST_NR_UNITS - 1);
-	KUNIT_EXPECT_EQ(test, fake_set_up_units(t->fake), 0);
+	KUNIT_EXPECT_EQ(test, tdx_host_test_set_up_units(t->fake), 0);
 	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(t->fake), 0);
 }
 
@@ -237,7 +170,7 @@ static void no_tdx_capable_unit_registers_nothing(struct kunit *test)
 	for (i = 0; i < TEST_NR_UNITS; i++)
 		t->fake->iommus[i].tdx_capable = false;
 	KUNIT_EXPECT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
-	KUNIT_EXPECT_EQ(test, t->nr_registers, 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_registers, 0);
 }
 
 static void without_tdx_connect_probe_does_nothing(struct kunit *test)
@@ -246,7 +179,7 @@ static void without_tdx_connect_probe_does_nothing(struct kunit *test)
 
 	t->sysinfo.features.tdx_features0 &= ~TDX_FEATURES0_TDX_CONNECT;
 	KUNIT_EXPECT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
-	KUNIT_EXPECT_EQ(test, t->nr_registers, 0);
+	KUNIT_EXPECT_EQ(test, t->tsm->nr_registers, 0);
 	KUNIT_EXPECT_EQ(test, t->fake->nr_calls, 0);
 }
 
@@ -257,10 +190,10 @@ static void registered_ops_are_link_ops(struct kunit *test)
 	struct pci_tsm_ops *ops;
 
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
-	ops = t->ops;
+	ops = t->tsm->ops;
 	KUNIT_ASSERT_NOT_NULL(test, ops);
-	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(t->tsm_dev));
-	KUNIT_EXPECT_PTR_EQ(test, t->tsm_dev->pci_ops, ops);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(t->tsm->tsm_dev));
+	KUNIT_EXPECT_PTR_EQ(test, t->tsm->tsm_dev->pci_ops, ops);
 	KUNIT_EXPECT_NOT_NULL(test, ops->probe);
 	KUNIT_EXPECT_NOT_NULL(test, ops->remove);
 	KUNIT_EXPECT_NOT_NULL(test, ops->connect);
@@ -281,8 +214,8 @@ static struct fake_pcie *start(struct kunit *test)
 	struct fake_pcie *fp;
 
 	KUNIT_ASSERT_EQ(test, tdx_host_connect_probe(t->dev, &t->sysinfo), 0);
-	KUNIT_ASSERT_NOT_NULL(test, t->ops);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(t->tsm_dev));
+	KUNIT_ASSERT_NOT_NULL(test, t->tsm->ops);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(t->tsm->tsm_dev));
 	/* Function 0 with the DOE mailbox, function 1 with none */
 	fp = fake_pcie_add(test, &(struct fake_pcie_params){ .nr_fns = 2 });
 	KUNIT_ASSERT_NULL(test, fp->pdev->tsm);
@@ -304,7 +237,7 @@ static void expect_dsm(struct kunit *test, struct pci_tsm *tsm, struct pci_dev *
 
 	KUNIT_EXPECT_PTR_EQ(test, tsm->pdev, pf0);
 	KUNIT_EXPECT_PTR_EQ(test, tsm->dsm_dev, pf0);
-	KUNIT_EXPECT_PTR_EQ(test, tsm->tsm_dev, state()->tsm_dev);
+	KUNIT_EXPECT_PTR_EQ(test, tsm->tsm_dev, state()->tsm->tsm_dev);
 	KUNIT_EXPECT_NULL(test, tsm->tdi);
 	KUNIT_EXPECT_PTR_EQ(test, dsm->doe_mb,
 			    pci_find_doe_mailbox(pf0, PCI_VENDOR_ID_PCI_SIG, PCI_DOE_FEATURE_CMA));
@@ -323,14 +256,14 @@ static void connect_through_the_ops_needs_a_vt_d_unit(struct kunit *test)
 {
 	struct fake_pcie *fp = start(test);
 	struct tsm_test *t = state();
-	struct pci_tsm_ops *ops = t->ops;
+	struct pci_tsm_ops *ops = t->tsm->ops;
 	unsigned long owned = tdx_fake_nr_owned(t->fake);
 	unsigned int calls = t->fake->nr_calls;
 	struct pci_dev *pf0 = fp->pdev;
 	struct pci_tsm_pf0 *dsm;
 	int ret;
 
-	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	pf0->tsm = ops->probe(t->tsm->tsm_dev, pf0);
 	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
 	expect_dsm(test, pf0->tsm, pf0);
 
@@ -358,20 +291,20 @@ static void probe_and_remove_through_the_ops_follow_the_dsm(struct kunit *test)
 	struct fake_pcie *fp = start(test);
 	struct pci_dev *pf0 = fp->pdev, *fn1 = fp->fn1;
 	struct tsm_test *t = state();
-	struct pci_tsm_ops *ops = t->ops;
+	struct pci_tsm_ops *ops = t->tsm->ops;
 	unsigned int calls = t->fake->nr_calls;
 
-	KUNIT_EXPECT_NULL(test, ops->probe(t->tsm_dev, fn1));
+	KUNIT_EXPECT_NULL(test, ops->probe(t->tsm->tsm_dev, fn1));
 
-	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	pf0->tsm = ops->probe(t->tsm->tsm_dev, pf0);
 	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
 	expect_dsm(test, pf0->tsm, pf0);
 
-	fn1->tsm = ops->probe(t->tsm_dev, fn1);
+	fn1->tsm = ops->probe(t->tsm->tsm_dev, fn1);
 	KUNIT_ASSERT_NOT_NULL(test, fn1->tsm);
 	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->pdev, fn1);
 	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->dsm_dev, pf0);
-	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->tsm_dev, t->tsm_dev);
+	KUNIT_EXPECT_PTR_EQ(test, fn1->tsm->tsm_dev, t->tsm->tsm_dev);
 	KUNIT_EXPECT_NULL(test, fn1->tsm->tdi);
 
 	core_remove(ops, fn1);
@@ -410,7 +343,8 @@ static bool in_participant_map(void)
 }
 
 /* A participant that calls back into the core, which it must not do */
-static void participant(const struct pci_tdi_host *host, struct pci_tdi *tdi)
+static void participant(struct tdx_host_test_host *th, enum tdx_host_test_op op,
+			struct pci_tdi *tdi)
 {
 	u8 buf[8] = {};
 
@@ -420,7 +354,7 @@ static void participant(const struct pci_tdi_host *host, struct pci_tdi *tdi)
 	case CALL_NOTHING:
 		break;
 	case CALL_BIND:
-		call_back_ret = pci_tsm_bind(tdi->pdev, tdi->kvm, tdi->tdi_id, host);
+		call_back_ret = pci_tsm_bind(tdi->pdev, tdi->kvm, tdi->tdi_id, &th->host);
 		break;
 	case CALL_UNBIND:
 		pci_tsm_unbind(tdi->pdev);
@@ -433,23 +367,11 @@ static void participant(const struct pci_tdi_host *host, struct pci_tdi *tdi)
 	}
 }
 
-static int count_dma_setup(const struct pci_tdi_host *host, struct pci_tdi *tdi)
-{
-	participant(host, tdi);
-	return 0;
-}
-
-static const struct pci_tdi_host_ops count_ops = {
-	.dma_setup = count_dma_setup,
-	.dma_cleanup = participant,
-	.mmio_unmap = participant,
-	.mmio_share = participant,
-};
-
+/* Participants that call participant(), but for ->mmio_share() */
 static const struct pci_tdi_host_ops count_ops_no_share = {
-	.dma_setup = count_dma_setup,
-	.dma_cleanup = participant,
-	.mmio_unmap = participant,
+	.dma_setup = tdx_host_test_dma_setup,
+	.dma_cleanup = tdx_host_test_dma_cleanup,
+	.mmio_unmap = tdx_host_test_mmio_unmap,
 };
 
 static struct pci_tsm *rec_probe(struct tsm_dev *tsm_dev, struct pci_dev *pdev)
@@ -542,7 +464,9 @@ static struct kvm *test_vm(struct kunit *test)
  */
 static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
 {
-	struct pci_tdi_host host = { .ops = &count_ops };
+	struct tdx_host_test_host host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
 	struct pci_dev *pdev = fake_connected_pf0(test);
 	struct kvm *kvm = test_vm(test);
 	struct pci_dev *bare;
@@ -552,11 +476,11 @@ static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
 	bare = kunit_kzalloc(test, sizeof(*bare), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, bare);
 
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, NULL, 1, &host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, NULL, 1, &host.host), -EINVAL);
 	KUNIT_EXPECT_EQ(test, driver_binds, 0);
 	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
 
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(bare, kvm, 1, &host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(bare, kvm, 1, &host.host), -EINVAL);
 	pci_tsm_unbind(bare);
 	KUNIT_EXPECT_EQ(test, pci_tsm_guest_req(bare, PCI_TSM_REQ_INFO,
 						KERNEL_SOCKPTR(buf), sizeof(buf),
@@ -579,7 +503,9 @@ static void core_refuses_bad_binds_before_the_driver(struct kunit *test)
  */
 static void core_passes_the_host_through_for_tsms_that_need_none(struct kunit *test)
 {
-	struct pci_tdi_host partial = { .ops = &count_ops_no_share };
+	struct tdx_host_test_host partial = {
+		.host.ops = &count_ops_no_share, .then = participant
+	};
 	struct pci_dev *pdev = fake_connected_pf0(test);
 	struct kvm *kvm = test_vm(test);
 
@@ -592,8 +518,8 @@ static void core_passes_the_host_through_for_tsms_that_need_none(struct kunit *t
 	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
 	KUNIT_EXPECT_NULL(test, pdev->tsm->tdi);
 
-	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 3, &partial), 0);
-	KUNIT_EXPECT_PTR_EQ(test, driver_host, &partial);
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 3, &partial.host), 0);
+	KUNIT_EXPECT_PTR_EQ(test, driver_host, &partial.host);
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_EQ(test, driver_unbinds, 2);
 	KUNIT_EXPECT_EQ(test, participant_calls, 0);
@@ -608,25 +534,29 @@ static void core_passes_the_host_through_for_tsms_that_need_none(struct kunit *t
  */
 static void core_hands_the_participants_to_the_driver(struct kunit *test)
 {
-	struct pci_tdi_host host = { .ops = &count_ops };
-	struct pci_tdi_host other_host = { .ops = &count_ops };
+	struct tdx_host_test_host host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
+	struct tdx_host_test_host other_host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
 	struct pci_dev *pdev = fake_connected_pf0(test);
 	struct kvm *kvm = test_vm(test), *other = test_vm(test);
 
-	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host.host), 0);
 	KUNIT_EXPECT_EQ(test, driver_binds, 1);
-	KUNIT_EXPECT_PTR_EQ(test, driver_host, &host);
+	KUNIT_EXPECT_PTR_EQ(test, driver_host, &host.host);
 	KUNIT_EXPECT_PTR_EQ(test, pdev->tsm->tdi, &driver_tdi);
-	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host);
+	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host.host);
 	KUNIT_EXPECT_EQ(test, driver_tdi.tdi_id, 7);
 
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, other, 7, &host), -EBUSY);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 8, &host), -EBUSY);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &other_host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host.host), 0);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, other, 7, &host.host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 8, &host.host), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &other_host.host), -EBUSY);
 	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, NULL), -EBUSY);
 	KUNIT_EXPECT_EQ(test, driver_binds, 1);
-	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host);
+	KUNIT_EXPECT_PTR_EQ(test, driver_tdi.host, &host.host);
 
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_EQ(test, driver_unbinds, 1);
@@ -644,14 +574,16 @@ static void core_hands_the_participants_to_the_driver(struct kunit *test)
  */
 static void core_runs_the_participants_in_its_lockdep_map(struct kunit *test)
 {
-	struct pci_tdi_host host = { .ops = &count_ops };
+	struct tdx_host_test_host host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
 	struct pci_dev *pdev = fake_connected_pf0(test);
 	struct kvm *kvm = test_vm(test);
 
 	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
 		kunit_skip(test, "needs lockdep, on");
 	driver_calls_participants = true;
-	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+	KUNIT_ASSERT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host.host), 0);
 	pci_tsm_unbind(pdev);
 	KUNIT_EXPECT_EQ(test, participant_calls, 4);
 	KUNIT_EXPECT_EQ(test, calls_in_map, 4);
@@ -680,7 +612,9 @@ KUNIT_ARRAY_PARAM(call_back, call_backs, call_back_desc);
  */
 static void core_refuses_participants_that_call_back(struct kunit *test)
 {
-	struct pci_tdi_host host = { .ops = &count_ops };
+	struct tdx_host_test_host host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
 	struct pci_dev *pdev = fake_connected_pf0(test);
 	struct kvm *kvm = test_vm(test);
 
@@ -689,7 +623,7 @@ static void core_refuses_participants_that_call_back(struct kunit *test)
 	driver_calls_participants = true;
 	call_back = *(const enum call_back *)test->param_value;
 	kunit_warning_suppress(test) {
-		KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host), 0);
+		KUNIT_EXPECT_EQ(test, pci_tsm_bind(pdev, kvm, 7, &host.host), 0);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
 		pci_tsm_unbind(pdev);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 4);
@@ -719,18 +653,8 @@ static void assert_held_warns_outside_the_core_locks(struct kunit *test)
 	}
 }
 
-/* KVM's lookup of the TDR page: the_td is the TD of TEST_TDR */
+/* The TDR page of the TD, tdx_host_test_kvm(), in KVM's lookup */
 #define TEST_TDR	0x5000
-
-static struct kvm *the_td;
-
-static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
-{
-	if (kvm != the_td)
-		return -EINVAL;
-	*tdr_pa = TEST_TDR;
-	return 0;
-}
 
 /*
  * tdx-host's bind, through the core, on a function 0 it probed but did
@@ -742,26 +666,30 @@ static int fake_td_tdr_pa(struct kvm *kvm, u64 *tdr_pa)
  */
 static void tdx_host_bind_needs_a_td_and_every_participant(struct kunit *test)
 {
-	struct pci_tdi_host partial = { .ops = &count_ops_no_share };
-	struct pci_tdi_host host = { .ops = &count_ops };
+	struct tdx_host_test_host partial = {
+		.host.ops = &count_ops_no_share, .then = participant
+	};
+	struct tdx_host_test_host host = {
+		.host.ops = &tdx_host_test_host_ops, .then = participant
+	};
 	struct fake_pcie *fp = start(test);
 	struct tsm_test *t = state();
-	struct pci_tsm_ops *ops = t->ops;
+	struct pci_tsm_ops *ops = t->tsm->ops;
+	struct kvm *the_td = tdx_host_test_kvm();
 	struct pci_dev *pf0 = fp->pdev;
 	unsigned int calls = t->fake->nr_calls;
 	struct kvm *not_a_td = test_vm(test);
 	struct pci_tdi *tdi;
 
-	the_td = test_vm(test);
 	participant_calls = 0;
-	kunit_activate_static_stub(test, tdx_td_tdr_pa, fake_td_tdr_pa);
-	pf0->tsm = ops->probe(t->tsm_dev, pf0);
+	KUNIT_ASSERT_EQ(test, tdx_host_test_td_install(test, TEST_TDR), 0);
+	pf0->tsm = ops->probe(t->tsm->tsm_dev, pf0);
 	KUNIT_ASSERT_NOT_NULL(test, pf0->tsm);
 
 	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &partial), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, not_a_td, 1, &host), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &host), -ENXIO);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &partial.host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, not_a_td, 1, &host.host), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pci_tsm_bind(pf0, the_td, 1, &host.host), -ENXIO);
 	KUNIT_EXPECT_NULL(test, pf0->tsm->tdi);
 
 	if (IS_ENABLED(CONFIG_LOCKDEP) && debug_locks) {
