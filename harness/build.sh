@@ -65,6 +65,7 @@ seed_config() {
 		cat "$HARNESS/configs/build.config" "$HARNESS/configs/platform.config" \
 			"$HARNESS/configs/tdx-connect.config"
 		[ "${3:-}" = off ] && series_symbols | sed 's/.*/# CONFIG_& is not set/'
+		[ "${3:-}" = nosuites ] && printf '# CONFIG_%s is not set\n' TDX_CONNECT_KUNIT_TEST TDX_HOST_KUNIT_TEST
 	} | merge_fragments >"$o/seed.config"
 }
 
@@ -144,12 +145,25 @@ modules)
 		grep -E 'error|ERROR' "$LOGS/modules.log" | head -n 20
 		die "vmlinux and modules do not build (log: build/logs/modules.log)"
 	}
+	# With the suites on, tdx-host is built in, as its suites run at boot.
+	# tdx_host.ko, and modpost's checks of its "module:tdx-host" imports,
+	# come with the suites off: in the same tree, only what depends on the
+	# suites' symbols is rebuilt.
+	seed_config "$SRC2" "$O_STEPS" nosuites
+	configure "$SRC2" "$O_STEPS"
+	kmake "$SRC2" "$O_STEPS" vmlinux modules >"$LOGS/modules-nosuites.log" 2>&1 || {
+		grep -E 'error|ERROR' "$LOGS/modules-nosuites.log" | head -n 20
+		die "vmlinux and modules do not build with the suites off (log: build/logs/modules-nosuites.log)"
+	}
 	# the series' modules, from this build's modules.order (not stale .ko files)
 	mapfile -t mods < <(git_tree diff --name-only "$base" "$head" -- '*Makefile' |
 		xargs -r -n1 dirname | sort -u | while read -r d; do
 			grep "^$d/" "$O_STEPS/modules.order" 2>/dev/null | sed 's/\.o$/.ko/'
 		done)
-	echo "vmlinux and modules build; series modules: ${#mods[@]} (${mods[*]##*/})"
+	# the other modes start from the seed with the suites on
+	seed_config "$SRC2" "$O_STEPS"
+	[ ${#mods[@]} -gt 0 ] || die "the suites off, the series still builds no module (tdx_host.ko expected)"
+	echo "vmlinux and modules build, with the suites built in and with them off; series modules with the suites off: ${#mods[@]} (${mods[*]##*/})"
 	;;
 w1 | sparse)
 	mapfile -t dirs < <(dirs_for "$base" "$head")
