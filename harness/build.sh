@@ -4,9 +4,10 @@
 #
 #   build.sh steps       each step builds the directories it touches
 #   build.sh steps-full  each step builds vmlinux and modules (slow)
-#   build.sh modules     the whole series builds vmlinux and modules with
-#                        the fragment (tests and tdx-host as modules), so
-#                        that modpost checks every export and namespace
+#   build.sh modules     the whole series builds vmlinux and modules, with
+#                        the suites built in (tdx-host too) and with them
+#                        off (tdx_host.ko), so that modpost checks every
+#                        export and namespace
 #   build.sh w1          W=1 of the touched directories: no warning that
 #                        the base does not have
 #   build.sh sparse      sparse (make C=2) on the touched directories: no
