@@ -1,147 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of the fake TDX module itself: every refusal it claims to
- * make, its ownership map, interruption, failure injection and counting.
- * Operands are built by hand here, independently of the wrappers.
+ * KUnit tests of the fake TDX module's SEAMCALLs: every refusal it
+ * claims to make, its ownership map, interruption, failure injection,
+ * counting and the one-caller rule of the Extensions.  Operands are
+ * built by hand, independently of the wrappers.
  *
  * Copyright (C) 2026 The TDX Connect series authors
  */
 
-#include <linux/bitfield.h>
-#include <linux/gfp.h>
-#include <linux/mm.h>
-#include <linux/string.h>
-
 #include <kunit/test.h>
 
-#include <asm/shared/tdx_errno.h>
-#include <asm/tdx.h>
-#include "tests/tdx_fake_module.h"
-#include <asm/tdx_handoff.h>
-
-#include "tdx.h"
-
-#define RCX_INVALID	(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX)
-#define RDX_INVALID	(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX)
-#define R9_INVALID	(TDX_OPERAND_INVALID | TDX_OPERAND_ID_R9)
-#define RAX_INVALID	(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX)
-
-/* A physical address no page of the test VM has, below bit 52. */
-#define NO_SUCH_PAGE	BIT_ULL(50)
-
-#define TEST_VTBAR	0xfed90000ULL
-#define TEST_VTBAR_NOT_TDX	0xfed91000ULL
-
-struct test_page {
-	struct tdx_fake_module *fake;
-	struct page *page;
-	unsigned int order;
-};
-
-/* Free a test page unless the fake holds it: the fake frees those. */
-static void test_page_free(void *data)
-{
-	struct test_page *tp = data;
-	unsigned int i;
-
-	for (i = 0; i < (1U << tp->order); i++) {
-		u64 hpa = page_to_phys(tp->page + i);
-
-		if (!tdx_fake_owns(tp->fake, hpa) && !tdx_fake_released(tp->fake, hpa))
-			__free_page(tp->page + i);
-	}
-}
-
-static u64 test_alloc(struct kunit *test, struct tdx_fake_module *fake,
-		      unsigned int order)
-{
-	struct test_page *tp;
-
-	tp = kunit_kzalloc(test, sizeof(*tp), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, tp);
-	tp->fake = fake;
-	tp->order = order;
-	tp->page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	KUNIT_ASSERT_NOT_NULL(test, tp->page);
-	/* Split, as the code under test hands over its blocks. */
-	split_page(tp->page, order);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_page_free, tp), 0);
-	tdx_handoff_flush(page_address(tp->page), PAGE_SIZE << order);
-	return page_to_phys(tp->page);
-}
-
-/* Write an entry of a root page, and flush it, as the hand-off code does. */
-static void set_entry(u64 *root, unsigned int i, u64 val)
-{
-	root[i] = val;
-	tdx_handoff_flush(&root[i], sizeof(root[i]));
-}
-
-/* The physical address of a page with a KeyID, as mk_keyed_paddr() makes it. */
-static u64 keyed(u64 hpa, u64 keyid)
-{
-	return hpa | keyid << boot_cpu_data.x86_phys_bits;
-}
-
-static u64 wb_page(u64 keyed_hpa)
-{
-	struct tdx_module_args args = { .rcx = keyed_hpa };
-
-	return tdx_seamcall_ver(TDH_PHYMEM_PAGE_WBINVD, 0, &args);
-}
-
-static u64 call(u16 leaf, u8 version, struct tdx_module_args *args)
-{
-	return tdx_seamcall_ver(leaf, version, args);
-}
-
-static u64 sys_config(u8 version, u64 features)
-{
-	static u64 tdmr_array[64] __aligned(512);
-	struct tdx_module_args args = {
-		.rcx = __pa(tdmr_array),
-		.rdx = 1,
-		.r9 = features,
-	};
-
-	return call(TDH_SYS_CONFIG, version, &args);
-}
-
-static u64 list_info(u64 root, unsigned int first, unsigned int last)
-{
-	return FIELD_PREP(GENMASK_ULL(11, 3), first) | root |
-	       FIELD_PREP(GENMASK_ULL(63, 55), last);
-}
-
-static u64 mem_add(u64 info, u64 *out)
-{
-	struct tdx_module_args args = { .rcx = info };
-	u64 ret = call(TDH_EXT_MEM_ADD, 0, &args);
-
-	if (out)
-		*out = args.rcx;
-	return ret;
-}
-
-/* A root page of @nr fresh pages, handed over as one HPA_LIST_INFO. */
-static u64 *test_list(struct kunit *test, struct tdx_fake_module *fake,
-		      unsigned int nr)
-{
-	u64 *root = __va(test_alloc(test, fake, 0));
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		set_entry(root, i, test_alloc(test, fake, 0));
-	return root;
-}
-
-static struct tdx_fake_module *configured(struct kunit *test)
-{
-	struct tdx_fake_module *fake = tdx_fake_module_install(test);
-
-	KUNIT_ASSERT_EQ(test, sys_config(1, TDX_FEATURES0_TDX_CONNECT), TDX_SUCCESS);
-	return fake;
-}
+#include "tdx_fake_module_test.h"
 
 static void unknown_leaves_and_versions_are_refused(struct kunit *test)
 {
@@ -336,45 +205,6 @@ static void ext_init_needs_the_whole_pool_and_runs_once(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fake->ext_initialized);
 	KUNIT_EXPECT_EQ(test, call(TDH_EXT_INIT, 0, &args), TDX_SYS_NOT_READY);
 	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 1), NULL), TDX_SYS_NOT_READY);
-}
-
-/* A fake with Extensions running, ready for TDH.IOMMU.SETUP. */
-static struct tdx_fake_module *ext_running(struct kunit *test)
-{
-	struct tdx_fake_module *fake = configured(test);
-	u64 *root = test_list(test, fake, 1);
-	struct tdx_module_args args = {};
-
-	fake->pool_required_pages = 1;
-	KUNIT_ASSERT_EQ(test, mem_add(list_info(__pa(root), 0, 0), NULL), TDX_SUCCESS);
-	KUNIT_ASSERT_EQ(test, call(TDH_EXT_INIT, 0, &args), TDX_SUCCESS);
-	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR, true), 0);
-	KUNIT_ASSERT_EQ(test, tdx_fake_add_iommu(fake, TEST_VTBAR_NOT_TDX, false), 0);
-	fake->iommu_mt_page_count = 3;
-	return fake;
-}
-
-/* An IOMMU_MT root page built by hand: two order-1 queues, three pages. */
-static u64 *test_iommu_mt(struct kunit *test, struct tdx_fake_module *fake)
-{
-	u64 *root = __va(test_alloc(test, fake, 0));
-
-	set_entry(root, 0, test_alloc(test, fake, 1) | 2);
-	set_entry(root, 1, test_alloc(test, fake, 1) | 2);
-	set_entry(root, 2, test_alloc(test, fake, 0));
-	set_entry(root, 3, test_alloc(test, fake, 0));
-	set_entry(root, 4, test_alloc(test, fake, 0));
-	return root;
-}
-
-static u64 iommu_setup(u64 vtbar, u64 mt, u64 *id)
-{
-	struct tdx_module_args args = { .rcx = vtbar, .rdx = mt };
-	u64 ret = call(TDH_IOMMU_SETUP, 0, &args);
-
-	if (id)
-		*id = args.rcx;
-	return ret;
 }
 
 static void iommu_setup_refuses_unknown_and_incapable_units(struct kunit *test)
@@ -641,165 +471,6 @@ static void nth_call_fails_without_side_effect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake->nr_calls, 3);
 }
 
-/*
- * The rules of the fake's page model: each is broken here on purpose,
- * with @expect_violations set, and must be reported naming the leaf and
- * the page.
- */
-static void expect_violation(struct kunit *test, struct tdx_fake_module *fake,
-			     const char *what)
-{
-	KUNIT_EXPECT_EQ(test, fake->nr_violations, 1);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(fake->violation, what),
-				  "violation: %s", fake->violation);
-}
-
-static void hand_over_of_a_page_written_after_its_flush_is_reported(struct kunit *test)
-{
-	struct tdx_fake_module *fake = configured(test);
-	u64 *root = test_list(test, fake, 2);
-	char page[32];
-
-	fake->expect_violations = true;
-	/* The kernel writes the second page after it was flushed. */
-	*(u64 *)__va(root[1] + 128) = 1;
-	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 1), NULL), TDX_SUCCESS);
-	snprintf(page, sizeof(page), "page 0x%llx", root[1]);
-	expect_violation(test, fake, "TDH.EXT.MEM.ADD");
-	expect_violation(test, fake, page);
-	expect_violation(test, fake, "after its flush");
-}
-
-static void hand_over_of_an_unflushed_page_is_reported(struct kunit *test)
-{
-	struct tdx_fake_module *fake = configured(test);
-	u64 *root = test_list(test, fake, 2);
-	struct page *unflushed = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	char page[32];
-
-	/* Not from test_alloc(), which flushes; the fake frees it. */
-	KUNIT_ASSERT_NOT_NULL(test, unflushed);
-	fake->expect_violations = true;
-	set_entry(root, 0, page_to_phys(unflushed));
-	KUNIT_EXPECT_EQ(test, mem_add(list_info(__pa(root), 0, 1), NULL), TDX_SUCCESS);
-	snprintf(page, sizeof(page), "page 0x%llx", page_to_phys(unflushed));
-	expect_violation(test, fake, page);
-	expect_violation(test, fake, "without a flush");
-	/* The fake owns it now, and frees it when the test ends. */
-	KUNIT_EXPECT_TRUE(test, tdx_fake_owns(fake, page_to_phys(unflushed)));
-}
-
-static void hand_over_of_an_unflushed_root_entry_is_reported(struct kunit *test)
-{
-	struct tdx_fake_module *fake = ext_running(test);
-	u64 *mt = test_iommu_mt(test, fake);
-
-	fake->expect_violations = true;
-	/* Past the entries the module reads, but in a cache line it reads. */
-	mt[5] = 1;
-	KUNIT_EXPECT_EQ(test, iommu_setup(TEST_VTBAR, __pa(mt), NULL), TDX_SUCCESS);
-	expect_violation(test, fake, "TDH.IOMMU.SETUP: IOMMU_MT root page");
-}
-
-/* A page that only the fake frees, if the test does not. */
-static u64 fake_only_page(struct kunit *test)
-{
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	tdx_handoff_flush(page_address(page), PAGE_SIZE);
-	return page_to_phys(page);
-}
-
-static void free_of_a_page_the_module_owns_is_reported(struct kunit *test)
-{
-	struct tdx_fake_module *fake = configured(test);
-	u64 *root = test_list(test, fake, 0);
-	char page[40];
-
-	set_entry(root, 0, fake_only_page(test));
-	KUNIT_ASSERT_EQ(test, mem_add(list_info(__pa(root), 0, 0), NULL), TDX_SUCCESS);
-	fake->expect_violations = true;
-	__free_page(phys_to_page(root[0]));
-	KUNIT_EXPECT_FALSE(test, tdx_fake_owns(fake, root[0]));
-	snprintf(page, sizeof(page), "page 0x%llx freed", root[0]);
-	expect_violation(test, fake, page);
-	expect_violation(test, fake, "the module owns it");
-}
-
-static void free_of_a_released_page_before_its_write_back_is_reported(struct kunit *test)
-{
-	struct tdx_fake_module *fake = tdx_fake_module_install(test);
-	u64 page = fake_only_page(test);
-
-	KUNIT_ASSERT_EQ(test, tdx_fake_take(fake, page, 0), TDX_SUCCESS);
-	tdx_fake_give_back(fake, page);
-	fake->expect_violations = true;
-	__free_page(phys_to_page(page));
-	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
-	expect_violation(test, fake, "released but not written back");
-}
-
-static void write_back_needs_a_released_page_and_the_global_keyid(struct kunit *test)
-{
-	struct tdx_fake_module *fake = tdx_fake_module_install(test);
-	u64 page = test_alloc(test, fake, 0);
-
-	KUNIT_ASSERT_EQ(test, tdx_fake_take(fake, page, 0), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)),
-			TDX_PAGE_METADATA_INCORRECT | TDX_OPERAND_ID_RCX);
-	tdx_fake_give_back(fake, page);
-	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID) | 0x40), RCX_INVALID);
-
-	fake->expect_violations = true;
-	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, 0)), RCX_INVALID);
-	expect_violation(test, fake, "with KeyID 0");
-	KUNIT_EXPECT_TRUE(test, tdx_fake_released(fake, page));
-
-	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
-	KUNIT_EXPECT_FALSE(test, tdx_fake_released(fake, page));
-	KUNIT_EXPECT_EQ(test, tdx_fake_nr_owned(fake), 0);
-	/* Once more: harmless, and counted. */
-	KUNIT_EXPECT_EQ(test, wb_page(keyed(page, TDX_FAKE_GLOBAL_KEYID)), TDX_SUCCESS);
-	KUNIT_EXPECT_EQ(test, fake->nr_needless_wbinvd, 1);
-	KUNIT_EXPECT_EQ(test, tdx_get_global_keyid(), TDX_FAKE_GLOBAL_KEYID);
-}
-
-static void released_list_root_must_be_cleared_and_flushed(struct kunit *test)
-{
-	struct tdx_fake_module *fake = tdx_fake_module_install(test);
-	u64 root = test_alloc(test, fake, 0);
-
-	KUNIT_EXPECT_TRUE(test, tdx_fake_check_cleared(fake, root));
-
-	fake->expect_violations = true;
-	set_entry(__va(root), 7, root);
-	KUNIT_EXPECT_FALSE(test, tdx_fake_check_cleared(fake, root));
-	expect_violation(test, fake, "not cleared");
-
-	fake->nr_violations = 0;
-	*(u64 *)__va(root + 56) = 0;
-	KUNIT_EXPECT_FALSE(test, tdx_fake_check_cleared(fake, root));
-	expect_violation(test, fake, "after its flush");
-}
-
-static void an_unexpected_violation_fails_the_test(struct kunit *test)
-{
-	struct tdx_fake_module *fake = tdx_fake_module_install(test);
-	u64 page = test_alloc(test, fake, 0);
-	struct kunit fake_test;
-
-	/* Reported to a test of its own, which must fail. */
-	kunit_init_test(&fake_test, "fake", NULL);
-	fake->test = &fake_test;
-	*(u64 *)__va(page) = 1;
-	KUNIT_EXPECT_FALSE(test, tdx_fake_check_flushed(fake, "page", page, PAGE_SIZE));
-	fake->test = test;
-	KUNIT_EXPECT_EQ(test, fake_test.status, KUNIT_FAILURE);
-	kunit_cleanup(&fake_test);
-	KUNIT_EXPECT_EQ(test, fake->nr_violations, 1);
-}
-
 static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(unknown_leaves_and_versions_are_refused),
 	KUNIT_CASE(sys_rd_serves_connect_fields_only_after_config),
@@ -822,14 +493,6 @@ static struct kunit_case tdx_fake_module_test_cases[] = {
 	KUNIT_CASE(extension_leaves_go_to_ext_leaf_before_other_leaf),
 	KUNIT_CASE(extension_operation_in_flight_makes_others_busy),
 	KUNIT_CASE(nth_call_fails_without_side_effect),
-	KUNIT_CASE(hand_over_of_a_page_written_after_its_flush_is_reported),
-	KUNIT_CASE(hand_over_of_an_unflushed_page_is_reported),
-	KUNIT_CASE(hand_over_of_an_unflushed_root_entry_is_reported),
-	KUNIT_CASE(free_of_a_page_the_module_owns_is_reported),
-	KUNIT_CASE(free_of_a_released_page_before_its_write_back_is_reported),
-	KUNIT_CASE(write_back_needs_a_released_page_and_the_global_keyid),
-	KUNIT_CASE(released_list_root_must_be_cleared_and_flushed),
-	KUNIT_CASE(an_unexpected_violation_fails_the_test),
 	{}
 };
 

@@ -19,12 +19,11 @@
 #include <linux/pci-doe.h>
 #include <linux/pci-ide.h>
 #include <linux/pci-tsm.h>
-#include <linux/spinlock.h>
-#include <linux/workqueue.h>
 
 #include <kunit/resource.h>
 #include <kunit/test.h>
 
+#include "tdx_host_fake_doe.h"
 #include "tdx_host_fake_pcie.h"
 
 /* Bus numbers are 8 bits */
@@ -48,12 +47,6 @@
 #define FAKE_IDE_ASSOC	2
 #define FAKE_IDE_BLOCK	PCI_IDE_SEL_BLOCK_SIZE(FAKE_IDE_ASSOC)
 
-/* Header, 4 KiB payload, and the one dword too many of FAKE_DOE_OVERSIZE */
-#define FAKE_DOE_HDR_DW	2
-#define FAKE_DOE_REQ_DW	(FAKE_DOE_HDR_DW + FAKE_PCIE_DOE_MAX_PAYLOAD / 4)
-#define FAKE_DOE_RSP_DW	(FAKE_DOE_REQ_DW + 1)
-#define FAKE_DOE_TYPES	(PCI_DOE_FEATURE_SSESSION + 1)
-
 enum fake_fn {
 	FAKE_RP,
 	FAKE_FN0,
@@ -62,7 +55,7 @@ enum fake_fn {
 };
 
 /**
- * struct fake_pcie_state - The registers and mailbox behind a fake_pcie
+ * struct fake_pcie_state - The registers behind a fake_pcie
  * @fp: what the test sees
  * @params: what the topology has
  * @sysdata: x86 host bridge data, domain 0 unless the test asks
@@ -74,29 +67,7 @@ enum fake_fn {
  * @doe_cap: offset of the DOE capability of function 0, or 0
  * @cfg: config space of each function; writes outside the DOE mailbox
  *	 and the selective IDE stream blocks are dropped
- * @lock: serializes the mailbox between config accesses, which hold the
- *	  PCI core's pci_lock, and @work
- * @req: the DOE request being written
- * @nr_req: dwords in @req
- * @req_dw: dwords in @req at the last Go
- * @rsp: the DOE response being read
- * @nr_rsp: dwords in @rsp
- * @rsp_pos: next dword of @rsp to read
- * @doe_status: the DOE Status register
- * @gen: bumped by each Go and Abort; @work answers only its own Go
- * @pending: a request waits for @work
- * @fault: the fault of the exchange @work answers
- * @log_pos: the log entry of the exchange @work answers
- * @fault_kind: the fault fake_pcie_doe_fault() armed
- * @fault_from: the first responder exchange it applies to
- * @fault_to: the first one it no longer applies to
- * @nr_exchanges: CMA and secured SPDM exchanges so far
- * @counts: exchanges of each data object type
- * @log: the exchanges in order, the first FAKE_PCIE_DOE_LOG of them
- * @nr_log: exchanges logged or not
- * @work: runs the responder in process context
- * @wreq: the request @work hands to the responder
- * @wrsp: the response the responder writes
+ * @doe: the DOE mailbox of function 0, behind @doe_cap
  */
 struct fake_pcie_state {
 	struct fake_pcie fp;
@@ -109,30 +80,7 @@ struct fake_pcie_state {
 	u8 nr_streams[FAKE_NR_FNS];
 	u16 doe_cap;
 	u32 cfg[FAKE_NR_FNS][PCI_CFG_SPACE_EXP_SIZE / 4];
-
-	raw_spinlock_t lock;
-	u32 req[FAKE_DOE_REQ_DW];
-	unsigned int nr_req;
-	unsigned int req_dw;
-	u32 rsp[FAKE_DOE_RSP_DW];
-	unsigned int nr_rsp;
-	unsigned int rsp_pos;
-	u32 doe_status;
-	unsigned int gen;
-	bool pending;
-	enum fake_pcie_doe_fault fault;
-	unsigned int log_pos;
-	enum fake_pcie_doe_fault fault_kind;
-	unsigned int fault_from;
-	unsigned int fault_to;
-	unsigned int nr_exchanges;
-	unsigned int counts[FAKE_DOE_TYPES];
-	struct fake_pcie_doe_entry log[FAKE_PCIE_DOE_LOG];
-	unsigned int nr_log;
-
-	struct work_struct work;
-	__le32 wreq[FAKE_DOE_REQ_DW];
-	__le32 wrsp[FAKE_DOE_REQ_DW];
+	struct fake_doe *doe;
 };
 
 static struct fake_pcie_state *to_state(struct pci_bus *bus)
@@ -160,213 +108,17 @@ static struct pci_dev *fake_pci_dev(struct fake_pcie_state *st, int fn)
 	return fn == FAKE_RP ? st->fp.rp : fn == FAKE_FN0 ? st->fp.pdev : st->fp.fn1;
 }
 
-/* ---- DOE ---- */
-
-static unsigned int fake_doe_log(struct fake_pcie_state *st, u8 type, u32 req_len,
-				 int rsp_len)
+/* The device end of the mailbox: function 0's responder, once it is found */
+static int fake_pcie_doe_respond(void *data, u8 type, const void *req, size_t req_len,
+				 void *rsp, size_t rsp_size)
 {
-	unsigned int pos = st->nr_log++;
+	struct fake_pcie_state *st = data;
+	struct pci_dev *pdev = READ_ONCE(st->fp.pdev);
 
-	if (type < FAKE_DOE_TYPES)
-		st->counts[type]++;
-	if (pos < FAKE_PCIE_DOE_LOG)
-		st->log[pos] = (struct fake_pcie_doe_entry) {
-			.type = type,
-			.req_len = req_len,
-			.rsp_len = rsp_len,
-		};
-	return pos;
-}
-
-static void fake_doe_set_rsp(struct fake_pcie_state *st, unsigned int pos, int rsp_len)
-{
-	if (pos < FAKE_PCIE_DOE_LOG)
-		st->log[pos].rsp_len = rsp_len;
-}
-
-/* Discovery: DISCOVERY, CMA and, unless left out, secured SPDM */
-static void fake_doe_discovery(struct fake_pcie_state *st)
-{
-	u8 types[] = { PCI_DOE_FEATURE_DISCOVERY, PCI_DOE_FEATURE_CMA,
-		       PCI_DOE_FEATURE_SSESSION };
-	unsigned int nr = st->params.no_ssession ? 2 : 3;
-	u8 index;
-
-	fake_doe_log(st, PCI_DOE_FEATURE_DISCOVERY, 4, 4);
-	index = FIELD_GET(PCI_DOE_DATA_OBJECT_DISC_REQ_3_INDEX, st->req[2]);
-	if (st->nr_req != 3 || index >= nr) {
-		fake_doe_set_rsp(st, st->nr_log - 1, -EIO);
-		st->doe_status = PCI_DOE_STATUS_ERROR;
-		return;
-	}
-	st->rsp[0] = st->req[0];
-	st->rsp[1] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH, 3);
-	st->rsp[2] = FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_VID, PCI_VENDOR_ID_PCI_SIG) |
-		     FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_TYPE, types[index]) |
-		     FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_NEXT_INDEX,
-				index + 1 < nr ? index + 1 : 0);
-	st->nr_rsp = 3;
-	st->doe_status = PCI_DOE_STATUS_DATA_OBJECT_READY;
-}
-
-/* Go: discovery at once, CMA and secured SPDM through the responder */
-static void fake_doe_go(struct fake_pcie_state *st)
-{
-	u32 len = FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH, st->req[1]);
-	u16 vid = FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_VID, st->req[0]);
-	u8 type = FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, st->req[0]);
-	unsigned int n;
-
-	st->gen++;
-	st->rsp_pos = 0;
-	st->nr_rsp = 0;
-	st->req_dw = st->nr_req;
-	if (st->nr_req < FAKE_DOE_HDR_DW || len != st->nr_req ||
-	    vid != PCI_VENDOR_ID_PCI_SIG || type >= FAKE_DOE_TYPES ||
-	    (type == PCI_DOE_FEATURE_SSESSION && st->params.no_ssession)) {
-		/* Anything else is not for this device. */
-		fake_doe_log(st, type, 0, -EIO);
-		st->doe_status = PCI_DOE_STATUS_ERROR;
-		return;
-	}
-	if (type == PCI_DOE_FEATURE_DISCOVERY) {
-		fake_doe_discovery(st);
-		return;
-	}
-
-	n = ++st->nr_exchanges;
-	st->fault = n >= st->fault_from && n < st->fault_to ? st->fault_kind : FAKE_DOE_OK;
-	st->log_pos = fake_doe_log(st, type, (len - FAKE_DOE_HDR_DW) * 4, 0);
-	st->doe_status = 0;
-	switch (st->fault) {
-	case FAKE_DOE_NEVER_READY:
-		fake_doe_set_rsp(st, st->log_pos, -ETIMEDOUT);
-		return;
-	case FAKE_DOE_ERROR:
-		fake_doe_set_rsp(st, st->log_pos, -EIO);
-		st->doe_status = PCI_DOE_STATUS_ERROR;
-		return;
-	default:
-		/* Not ready until the responder has answered */
-		st->pending = true;
-		schedule_work(&st->work);
-	}
-}
-
-/* Publish the responder's answer of exchange @gen, as @st->fault shapes it */
-static void fake_doe_answer(struct fake_pcie_state *st, unsigned int gen, u8 type,
-			    int len)
-{
-	unsigned int dw, i;
-
-	guard(raw_spinlock_irqsave)(&st->lock);
-	if (gen != st->gen)
-		return;
-	if (len < 0) {
-		fake_doe_set_rsp(st, st->log_pos, -EIO);
-		st->doe_status = PCI_DOE_STATUS_ERROR;
-		return;
-	}
-
-	dw = DIV_ROUND_UP(len, 4);
-	for (i = 0; i < dw; i++)
-		st->rsp[FAKE_DOE_HDR_DW + i] = le32_to_cpu(st->wrsp[i]);
-	st->nr_rsp = FAKE_DOE_HDR_DW + dw;
-	if (st->fault == FAKE_DOE_OVERSIZE) {
-		/* Zeroes up to one dword more than the kernel can take */
-		for (i = st->nr_rsp; i < FAKE_DOE_RSP_DW; i++)
-			st->rsp[i] = 0;
-		st->nr_rsp = FAKE_DOE_RSP_DW;
-	}
-	fake_doe_set_rsp(st, st->log_pos, (st->nr_rsp - FAKE_DOE_HDR_DW) * 4);
-
-	if (st->fault == FAKE_DOE_BAD_VENDOR)
-		st->rsp[0] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_VID, PCI_VENDOR_ID_REDHAT) |
-			     FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, type);
-	else if (st->fault == FAKE_DOE_BAD_TYPE)
-		/* The other SPDM type: the answer to another request */
-		st->rsp[0] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_VID, PCI_VENDOR_ID_PCI_SIG) |
-			     FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE,
-					type == PCI_DOE_FEATURE_CMA ? PCI_DOE_FEATURE_SSESSION :
-								     PCI_DOE_FEATURE_CMA);
-	else
-		st->rsp[0] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_VID, PCI_VENDOR_ID_PCI_SIG) |
-			     FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, type);
-	/* A short response claims a dword more than it has. */
-	st->rsp[1] = FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH,
-				st->nr_rsp + (st->fault == FAKE_DOE_SHORT));
-	st->doe_status = PCI_DOE_STATUS_DATA_OBJECT_READY;
-}
-
-/* The device at work: the responder runs unlocked, in process context */
-static void fake_doe_work(struct work_struct *work)
-{
-	struct fake_pcie_state *st = container_of(work, struct fake_pcie_state, work);
-	unsigned int gen, i, nr;
-	struct pci_dev *pdev;
-	int len = -EIO;
-	u8 type;
-
-	scoped_guard(raw_spinlock_irqsave, &st->lock) {
-		if (!st->pending)
-			return;
-		st->pending = false;
-		gen = st->gen;
-		type = FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, st->req[0]);
-		nr = st->req_dw - FAKE_DOE_HDR_DW;
-		for (i = 0; i < nr; i++)
-			st->wreq[i] = cpu_to_le32(st->req[FAKE_DOE_HDR_DW + i]);
-		pdev = st->fp.pdev;
-	}
-
-	if (st->params.doe_respond && pdev)
-		len = st->params.doe_respond(st->params.priv, pdev, type, st->wreq, nr * 4,
-					     st->wrsp, FAKE_PCIE_DOE_MAX_PAYLOAD);
-	if (len > FAKE_PCIE_DOE_MAX_PAYLOAD)
-		len = -EIO;
-	fake_doe_answer(st, gen, type, len);
-}
-
-/* The Status and Read Data Mailbox registers */
-static u32 fake_doe_read(struct fake_pcie_state *st, int reg)
-{
-	guard(raw_spinlock_irqsave)(&st->lock);
-	if (reg == PCI_DOE_STATUS)
-		return st->doe_status;
-	if (st->doe_status & PCI_DOE_STATUS_DATA_OBJECT_READY)
-		return st->rsp_pos < st->nr_rsp ? st->rsp[st->rsp_pos] : 0;
-	return 0;
-}
-
-static void fake_doe_write(struct fake_pcie_state *st, int reg, u32 val)
-{
-	guard(raw_spinlock_irqsave)(&st->lock);
-	switch (reg) {
-	case PCI_DOE_CTRL:
-		if (val & PCI_DOE_CTRL_ABORT) {
-			st->gen++;
-			st->pending = false;
-			st->nr_req = 0;
-			st->nr_rsp = 0;
-			st->rsp_pos = 0;
-			st->doe_status = 0;
-		} else if (val & PCI_DOE_CTRL_GO) {
-			fake_doe_go(st);
-			st->nr_req = 0;
-		}
-		break;
-	case PCI_DOE_WRITE:
-		if (st->nr_req < FAKE_DOE_REQ_DW)
-			st->req[st->nr_req++] = val;
-		else
-			st->doe_status = PCI_DOE_STATUS_ERROR;
-		break;
-	case PCI_DOE_READ:
-		/* Any write acknowledges the dword read. */
-		if (st->rsp_pos < st->nr_rsp && ++st->rsp_pos == st->nr_rsp)
-			st->doe_status &= ~PCI_DOE_STATUS_DATA_OBJECT_READY;
-		break;
-	}
+	if (!st->params.doe_respond || !pdev)
+		return -EIO;
+	return st->params.doe_respond(st->params.priv, pdev, type, req, req_len, rsp,
+				      rsp_size);
 }
 
 /* ---- IDE ---- */
@@ -419,7 +171,7 @@ static int fake_pcie_read(struct pci_bus *bus, unsigned int devfn, int where,
 	off = fake_ide_off(st, fn, reg);
 	if (fn == FAKE_FN0 && st->doe_cap &&
 	    (reg == st->doe_cap + PCI_DOE_STATUS || reg == st->doe_cap + PCI_DOE_READ))
-		dw = fake_doe_read(st, reg - st->doe_cap);
+		dw = fake_doe_read(st->doe, reg - st->doe_cap);
 	else if (off >= 0 && off % FAKE_IDE_BLOCK == PCI_IDE_SEL_STS)
 		dw = fake_ide_status(st, fn, off);
 	*val = dw >> (8 * (where & 3));
@@ -443,7 +195,7 @@ static int fake_pcie_write(struct pci_bus *bus, unsigned int devfn, int where,
 	if (fn == FAKE_FN0 && st->doe_cap && reg >= st->doe_cap &&
 	    reg < st->doe_cap + PCI_DOE_CAP_SIZEOF) {
 		if (size == 4)
-			fake_doe_write(st, reg - st->doe_cap, val);
+			fake_doe_write(st->doe, reg - st->doe_cap, val);
 		return PCIBIOS_SUCCESSFUL;
 	}
 
@@ -650,7 +402,7 @@ void fake_pcie_remove(struct fake_pcie *fp)
 	pci_remove_root_bus(fp->bus);
 	pci_unlock_rescan_remove();
 	/* No DOE task is left to wait for an answer; no answer is left. */
-	cancel_work_sync(&st->work);
+	fake_doe_stop(st->doe);
 	/*
 	 * Drop the reference pci_scan_root_bus() leaves to its caller.  The
 	 * release of a host bridge frees neither of its IDAs: not the stream
@@ -701,8 +453,7 @@ struct fake_pcie *fake_pcie_add(struct kunit *test, const struct fake_pcie_param
 	st->sysdata.node = NUMA_NO_NODE;
 	/* The bus numbers picked in domain 0 are free in any other. */
 	st->sysdata.domain = params->domain;
-	raw_spin_lock_init(&st->lock);
-	INIT_WORK(&st->work, fake_doe_work);
+	st->doe = fake_doe_create(test, params->no_ssession, fake_pcie_doe_respond, st);
 	st->window = DEFINE_RES_MEM_NAMED(FAKE_WINDOW, FAKE_WINDOW_SZ, "fake TDISP window");
 
 	pci_lock_rescan_remove();
@@ -766,12 +517,7 @@ struct fake_pcie *fake_pcie_add(struct kunit *test, const struct fake_pcie_param
 void fake_pcie_doe_fault(struct fake_pcie *fp, enum fake_pcie_doe_fault fault,
 			 unsigned int nth, unsigned int count)
 {
-	struct fake_pcie_state *st = fp->state;
-
-	guard(raw_spinlock_irqsave)(&st->lock);
-	st->fault_kind = fault;
-	st->fault_from = st->nr_exchanges + max(nth, 1U);
-	st->fault_to = st->fault_from + max(count, 1U);
+	fake_doe_set_fault(fp->state->doe, fault, nth, count);
 }
 
 /**
@@ -785,10 +531,7 @@ void fake_pcie_doe_fault(struct fake_pcie *fp, enum fake_pcie_doe_fault fault,
  */
 unsigned int fake_pcie_doe_count(struct fake_pcie *fp, u8 type)
 {
-	struct fake_pcie_state *st = fp->state;
-
-	guard(raw_spinlock_irqsave)(&st->lock);
-	return type < FAKE_DOE_TYPES ? st->counts[type] : 0;
+	return fake_doe_count(fp->state->doe, type);
 }
 
 /**
@@ -808,9 +551,5 @@ unsigned int fake_pcie_doe_count(struct fake_pcie *fp, u8 type)
 unsigned int fake_pcie_doe_log(struct fake_pcie *fp, struct fake_pcie_doe_entry *log,
 			       unsigned int size)
 {
-	struct fake_pcie_state *st = fp->state;
-
-	guard(raw_spinlock_irqsave)(&st->lock);
-	memcpy(log, st->log, min3(size, st->nr_log, FAKE_PCIE_DOE_LOG) * sizeof(*log));
-	return st->nr_log;
+	return fake_doe_copy_log(fp->state->doe, log, size);
 }

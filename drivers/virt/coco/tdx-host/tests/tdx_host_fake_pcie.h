@@ -10,40 +10,16 @@
 #define _TDX_HOST_FAKE_PCIE_H
 
 #include <linux/pci.h>
-#include <linux/sizes.h>
 #include <linux/types.h>
+
+#include "tdx_host_fake_doe.h"
 
 struct kunit;
 struct fake_pcie_state;
 
-/* The largest response payload the fake's DOE mailbox holds */
-#define FAKE_PCIE_DOE_MAX_PAYLOAD	SZ_4K
 /* Selective IDE streams of a port unless the test asks for another number */
 #define FAKE_PCIE_IDE_STREAMS		4
 #define FAKE_PCIE_IDE_MAX_STREAMS	8
-/* DOE exchanges the log keeps, see fake_pcie_doe_log() */
-#define FAKE_PCIE_DOE_LOG		64
-
-/**
- * enum fake_pcie_doe_fault - How the fake's DOE mailbox misbehaves
- * @FAKE_DOE_OK: answer as the responder says
- * @FAKE_DOE_NEVER_READY: never set Data Object Ready, until an abort
- * @FAKE_DOE_SHORT: a response one dword shorter than its header's length
- * @FAKE_DOE_OVERSIZE: a response with one dword more payload than
- *		       FAKE_PCIE_DOE_MAX_PAYLOAD
- * @FAKE_DOE_ERROR: DOE Status Error instead of a response
- * @FAKE_DOE_BAD_VENDOR: a response header with another vendor ID
- * @FAKE_DOE_BAD_TYPE: a response header with another data object type
- */
-enum fake_pcie_doe_fault {
-	FAKE_DOE_OK,
-	FAKE_DOE_NEVER_READY,
-	FAKE_DOE_SHORT,
-	FAKE_DOE_OVERSIZE,
-	FAKE_DOE_ERROR,
-	FAKE_DOE_BAD_VENDOR,
-	FAKE_DOE_BAD_TYPE,
-};
 
 /**
  * struct fake_pcie_params - What the fake topology has
@@ -88,19 +64,6 @@ struct fake_pcie_params {
 			   size_t rsp_size);
 	bool (*ide_keyed)(void *priv, struct pci_dev *pdev, u8 stream_id);
 	void *priv;
-};
-
-/**
- * struct fake_pcie_doe_entry - One DOE exchange, as the log keeps it
- * @type: the data object type of the request
- * @req_len: the request payload in bytes (dword granular, as on the wire)
- * @rsp_len: the response payload in bytes, or -EIO for DOE Status Error,
- *	     -ETIMEDOUT for no response at all
- */
-struct fake_pcie_doe_entry {
-	u8 type;
-	u32 req_len;
-	int rsp_len;
 };
 
 /**

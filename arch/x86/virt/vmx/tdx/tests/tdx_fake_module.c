@@ -7,31 +7,11 @@
  * implements as the ABI defines it and refuses what the TDX module would
  * refuse, with the module's status codes: set reserved bits, misaligned
  * or unknown pages, a page it already owns, too many or too few entries,
- * leaves called out of order.  It owns pages the way the PAMT records
- * them, can interrupt a call (TDX_INTERRUPTED_RESUMABLE) and fail the Nth
- * call with any status, and counts calls per leaf.
- *
- * Pages the fake still owns when the test ends were leaked by the code
- * under test, as it must leak pages the module owns; the fake frees them
- * then, so that a page freed by both shows up as a double free.
- *
- * The fake also models what the hardware enforces on pages that change
- * hands, and fails the test, naming the page and the leaf, when the code
- * under test breaks it:
- *
- *  - The module does not snoop the kernel's dirty cache lines.  Every
- *    flush goes through tdx_handoff_flush(), which the fake records line
- *    by line with a hash of the line's contents; a page, root page or
- *    queue block handed over must have every line the module reads
- *    flushed since the kernel last wrote it.
- *  - A page the module gives back still has lines in the caches tagged
- *    with the global private KeyID.  It stays "released" until
- *    TDH.PHYMEM.PAGE.WBINVD with that KeyID writes them back.  A page that
- *    the module owns, or a released one, must not reach the page
- *    allocator: a probe on the mm_page_free tracepoint sees every free.
- *  - A root page the module writes a released list to must be cleared
- *    and flushed first (tdx_fake_check_cleared()), so that the kernel
- *    reads only what the module wrote.
+ * leaves called out of order.  It can interrupt a call
+ * (TDX_INTERRUPTED_RESUMABLE) and fail the Nth call with any status, and
+ * counts calls per leaf.  The pages the leaves take and give back go
+ * through the page model of tdx_fake_pages.c, which fails the test on a
+ * page handed over unflushed or freed while the module holds it.
  *
  * The Extensions run one SPDM or IDE operation at a time, and an
  * operation that returned TDX_SPDM_REQUEST stays in flight until the same
@@ -41,9 +21,6 @@
  * executing, and one that is not the continuation of the operation in
  * flight.  The kernel serializes them, so it must never see this.
  *
- * A test that breaks a rule on purpose sets @expect_violations and checks
- * @nr_violations and @violation instead of failing.
- *
  * Where the real module's status for a refusal is not public (a call out
  * of order), the fake picks the nearest documented one; only its class
  * matters to the kernel.
@@ -52,18 +29,12 @@
  */
 
 #include <linux/bitfield.h>
-#include <linux/cacheflush.h>
 #include <linux/completion.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/rcupdate.h>
-#include <linux/slab.h>
-#include <linux/tracepoint.h>
-#include <linux/xarray.h>
 
-#include <kunit/resource.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
-#include <kunit/test-bug.h>
 #include <kunit/visibility.h>
 
 #include <asm/shared/tdx_errno.h>
@@ -74,280 +45,9 @@
 
 #include "../tdx.h"
 
-/*
- * Owners recorded in the PAMT-like map, one entry per 4 KiB page, with
- * the page's state in bits 7:0.
- */
-#define TDX_FAKE_OWNER_POOL	1
-#define TDX_FAKE_OWNER_OTHER	2	/* taken by an other_leaf handler */
-#define TDX_FAKE_OWNER_IOMMU	3	/* + index of the VT-d unit */
-#define TDX_FAKE_STATE		GENMASK(7, 0)
-#define TDX_FAKE_OWNED		0
-#define TDX_FAKE_RELEASED	1	/* given back, not yet written back */
-
-#define TDX_FAKE_LINE_SIZE	64
-#define TDX_FAKE_LINES		(PAGE_SIZE / TDX_FAKE_LINE_SIZE)
-
-/**
- * struct tdx_fake_lines - the kernel's cache lines of one page, as flushed
- * @rcu: freed after a grace period, the free probe reads it
- * @stale: the page was freed since: nothing flushed before counts
- * @flushed: lines flushed with tdx_handoff_flush(), one bit each
- * @hash: hash of each flushed line's contents at its flush; a line whose
- *	contents changed since was written after its flush
- */
-struct tdx_fake_lines {
-	struct rcu_head rcu;
-	bool stale;
-	u64 flushed;
-	u32 hash[TDX_FAKE_LINES];
-};
-
-static_assert(TDX_FAKE_LINES <= 64);
-
-/* Bits every page HPA entry must have 0: 11:0 and above bit 51. */
-#define TDX_FAKE_HPA_RSVD	(GENMASK_ULL(11, 0) | GENMASK_ULL(63, 52))
 #define TDX_FAKE_LIST_INFO_RSVD	(GENMASK_ULL(2, 0) | GENMASK_ULL(54, 52))
 
 #define TDX_FAKE_IOMMU_ID_BASE	0x100
-
-static struct tdx_fake_module *tdx_fake_current;
-
-static u64 tdx_fake_operand(u64 status, u64 operand)
-{
-	return status | operand;
-}
-
-static const char *tdx_fake_leaf(const struct tdx_fake_module *fake)
-{
-	return fake->leaf ? tdx_leaf_name(fake->leaf) : "no SEAMCALL";
-}
-
-/* Report a broken rule; see the top of the file. */
-static __printf(2, 3) void tdx_fake_violation(struct tdx_fake_module *fake,
-					      const char *fmt, ...)
-{
-	char msg[sizeof(fake->violation)];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-
-	if (!fake->nr_violations++)
-		strscpy(fake->violation, msg);
-	if (!fake->expect_violations)
-		KUNIT_FAIL(fake->test, "fake TDX module: %s", msg);
-}
-
-/**
- * tdx_fake_report_violation() - Report a broken rule, for the fake's extensions
- * @fake: the fake module
- * @fmt: what was broken, printf style
- *
- * As the fake's own checks do: the test fails unless @fake expects
- * violations; either way it is counted in @fake's nr_violations.
- *
- * Context: Process context, in a KUnit test.
- */
-void tdx_fake_report_violation(struct tdx_fake_module *fake, const char *fmt, ...)
-{
-	char msg[sizeof(fake->violation)];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	tdx_fake_violation(fake, "%s", msg);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_report_violation);
-
-static u32 tdx_fake_line_hash(const void *line)
-{
-	const u64 *w = line;
-	u64 h = 0xcbf29ce484222325ULL;
-	unsigned int i;
-
-	for (i = 0; i < TDX_FAKE_LINE_SIZE / sizeof(*w); i++)
-		h = (h ^ w[i]) * 0x100000001b3ULL;
-	return h ^ (h >> 32);
-}
-
-/* The stub of tdx_handoff_flush(): flush, and record what was flushed. */
-static void tdx_fake_flush(const void *addr, unsigned int size)
-{
-	struct tdx_fake_module *fake = tdx_fake_current;
-	unsigned long va = ALIGN_DOWN((unsigned long)addr, TDX_FAKE_LINE_SIZE);
-	unsigned long end = (unsigned long)addr + size;
-
-	clflush_cache_range((void *)addr, size);
-	fake->nr_flushes++;
-
-	for (; va < end; va += TDX_FAKE_LINE_SIZE) {
-		unsigned long pfn = PHYS_PFN(__pa(va));
-		unsigned int line = offset_in_page(va) / TDX_FAKE_LINE_SIZE;
-		struct tdx_fake_lines *l = xa_load(&fake->lines, pfn);
-
-		if (!l) {
-			l = kzalloc_obj(*l);
-			if (!l || xa_err(xa_store(&fake->lines, pfn, l, GFP_KERNEL))) {
-				kfree(l);
-				tdx_fake_violation(fake, "out of memory recording a flush");
-				return;
-			}
-		}
-		if (READ_ONCE(l->stale)) {
-			l->flushed = 0;
-			WRITE_ONCE(l->stale, false);
-		}
-		l->flushed |= BIT_ULL(line);
-		l->hash[line] = tdx_fake_line_hash((void *)va);
-		fake->nr_flushed_lines++;
-	}
-}
-
-/*
- * Whether every line of [@hpa, @hpa + @size) was flushed since the
- * kernel last wrote it.  Reports the first line that was not.
- */
-static bool tdx_fake_flushed(struct tdx_fake_module *fake, const char *what,
-			     u64 hpa, u64 size)
-{
-	u64 pa = ALIGN_DOWN(hpa, TDX_FAKE_LINE_SIZE);
-
-	for (; pa < hpa + size; pa += TDX_FAKE_LINE_SIZE) {
-		unsigned int line = offset_in_page(pa) / TDX_FAKE_LINE_SIZE;
-		struct tdx_fake_lines *l = xa_load(&fake->lines, PHYS_PFN(pa));
-
-		if (!l || READ_ONCE(l->stale) || !(l->flushed & BIT_ULL(line))) {
-			tdx_fake_violation(fake,
-					   "%s: %s 0x%llx handed over without a flush of its line at 0x%llx",
-					   tdx_fake_leaf(fake), what, hpa, pa);
-			return false;
-		}
-		if (l->hash[line] != tdx_fake_line_hash(__va(pa))) {
-			tdx_fake_violation(fake, "%s: %s 0x%llx written at 0x%llx after its flush",
-					   tdx_fake_leaf(fake), what, hpa, pa);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* A page the module gave back has no kernel cache state the fake knows of. */
-static void tdx_fake_forget_lines(struct tdx_fake_module *fake, u64 hpa)
-{
-	struct tdx_fake_lines *l = xa_erase(&fake->lines, PHYS_PFN(hpa));
-
-	if (l)
-		kfree_rcu(l, rcu);
-}
-
-/* Called for every page the kernel frees while the fake is installed. */
-static void tdx_fake_page_freed(void *data, struct page *page, unsigned int order)
-{
-	struct tdx_fake_module *fake = data;
-	unsigned long pfn = page_to_pfn(page), i;
-
-	for (i = 0; i < (1UL << order); i++) {
-		void *entry = xa_load(&fake->pamt, pfn + i);
-		struct tdx_fake_lines *l;
-		unsigned int n;
-
-		if (entry) {
-			n = atomic_inc_return(&fake->nr_bad_frees);
-			if (n <= TDX_FAKE_MAX_BAD_FREES)
-				fake->bad_frees[n - 1] = (pfn + i) << 8 |
-					(xa_to_value(entry) & TDX_FAKE_STATE);
-		}
-		l = xa_load(&fake->lines, pfn + i);
-		if (l)
-			WRITE_ONCE(l->stale, true);
-	}
-}
-
-/**
- * tdx_fake_check_frees() - Report pages freed that the fake had not let go
- * @fake: the fake module
- *
- * The free probe runs in any context and only records; this reports, in
- * the test's context.  It runs at every SEAMCALL to the fake, at
- * tdx_fake_owns() and tdx_fake_nr_owned(), and when the test ends.  The
- * pages are dropped from the fake's map: they are back in the allocator.
- *
- * Context: Process context, in a KUnit test.
- */
-void tdx_fake_check_frees(struct tdx_fake_module *fake)
-{
-	unsigned int n = atomic_read(&fake->nr_bad_frees), i;
-
-	for (i = fake->nr_bad_frees_seen; i < min(n, TDX_FAKE_MAX_BAD_FREES); i++) {
-		u64 pfn = fake->bad_frees[i] >> 8;
-
-		tdx_fake_violation(fake, "page 0x%llx freed while %s", PFN_PHYS(pfn),
-				   (fake->bad_frees[i] & TDX_FAKE_STATE) == TDX_FAKE_RELEASED ?
-				   "released but not written back" : "the module owns it");
-		xa_erase(&fake->pamt, pfn);
-	}
-	fake->nr_bad_frees_seen = i;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_check_frees);
-
-static bool tdx_fake_page_exists(u64 hpa)
-{
-	return !(hpa & GENMASK_ULL(63, 52)) && pfn_valid(PHYS_PFN(hpa));
-}
-
-/*
- * Take 2^@order pages at @hpa, each flushed as a whole: the module may
- * read any of it.  A page handed over unflushed is taken all the same, as
- * the hardware would, and the test fails.
- */
-static u64 tdx_fake_own(struct tdx_fake_module *fake, u64 hpa,
-			unsigned int owner, unsigned int order)
-{
-	void *entry = xa_mk_value((owner << 8) | TDX_FAKE_OWNED);
-	unsigned long i;
-
-	tdx_fake_flushed(fake, order ? "block" : "page", hpa, PAGE_SIZE << order);
-	for (i = 0; i < (1UL << order); i++) {
-		u64 pa = hpa + i * PAGE_SIZE;
-
-		if (xa_err(xa_store(&fake->pamt, PHYS_PFN(pa), entry, GFP_KERNEL))) {
-			while (i--)
-				xa_erase(&fake->pamt, PHYS_PFN(hpa + i * PAGE_SIZE));
-			return TDX_SYS_BUSY;
-		}
-	}
-	return TDX_SUCCESS;
-}
-
-/*
- * Give 2^@order pages back: their lines still need a write-back, and what
- * the kernel flushed before it handed them over counts no more.
- */
-static void tdx_fake_disown(struct tdx_fake_module *fake, u64 hpa, unsigned int order)
-{
-	unsigned long i;
-
-	for (i = 0; i < (1UL << order); i++) {
-		unsigned long pfn = PHYS_PFN(hpa) + i;
-		void *entry = xa_load(&fake->pamt, pfn);
-
-		if (!entry)
-			continue;
-		tdx_fake_forget_lines(fake, PFN_PHYS(pfn));
-		entry = xa_mk_value((xa_to_value(entry) & ~TDX_FAKE_STATE) | TDX_FAKE_RELEASED);
-		xa_store(&fake->pamt, pfn, entry, GFP_KERNEL);
-	}
-}
-
-static bool tdx_fake_state_is(struct tdx_fake_module *fake, u64 hpa, unsigned int state)
-{
-	void *entry = xa_load(&fake->pamt, PHYS_PFN(hpa));
-
-	return entry && (xa_to_value(entry) & TDX_FAKE_STATE) == state;
-}
 
 /*
  * TDH.PHYMEM.PAGE.WBINVD: write back and invalidate the lines of one page
@@ -364,17 +64,18 @@ static u64 tdx_fake_page_wbinvd(struct tdx_fake_module *fake, struct tdx_module_
 
 	if (pa & ~PAGE_MASK || !tdx_fake_page_exists(pa))
 		return tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
-	if (tdx_fake_state_is(fake, pa, TDX_FAKE_OWNED))
+	if (tdx_fake_page_owned(fake, pa))
 		return tdx_fake_operand(TDX_PAGE_METADATA_INCORRECT, TDX_OPERAND_ID_RCX);
 	if (keyid != fake->global_keyid) {
-		if (tdx_fake_state_is(fake, pa, TDX_FAKE_RELEASED))
-			tdx_fake_violation(fake,
-					   "%s: page 0x%llx written back with KeyID %llu, used with KeyID %u",
-					   tdx_fake_leaf(fake), pa, keyid, fake->global_keyid);
+		if (tdx_fake_page_released(fake, pa))
+			tdx_fake_report_violation(fake,
+						  "%s: page 0x%llx written back with KeyID %llu, used with KeyID %u",
+						  tdx_leaf_name(fake->leaf), pa, keyid,
+						  fake->global_keyid);
 		return tdx_fake_operand(TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX);
 	}
 
-	if (tdx_fake_state_is(fake, pa, TDX_FAKE_RELEASED))
+	if (tdx_fake_page_released(fake, pa))
 		xa_erase(&fake->pamt, PHYS_PFN(pa));
 	else
 		fake->nr_needless_wbinvd++;
@@ -531,8 +232,8 @@ static u64 tdx_fake_ext_mem_add(struct tdx_fake_module *fake, struct tdx_module_
 		budget = fake->interrupt_progress;
 
 	/* The module reads the root entries from FIRST_ENTRY to LAST_ENTRY. */
-	tdx_fake_flushed(fake, "root page", root_hpa + first * sizeof(u64),
-			 (last - first + 1) * sizeof(u64));
+	tdx_fake_check_flushed(fake, "root page", root_hpa + first * sizeof(u64),
+			       (last - first + 1) * sizeof(u64));
 	root = __va(root_hpa);
 	for (i = first; i <= last; i++) {
 		u64 hpa = root[i];
@@ -550,7 +251,7 @@ static u64 tdx_fake_ext_mem_add(struct tdx_fake_module *fake, struct tdx_module_
 		if (!tdx_fake_page_exists(hpa))
 			return tdx_fake_operand(TDX_OPERAND_ADDR_RANGE_ERROR,
 						TDX_OPERAND_ID_RCX);
-		if (tdx_fake_state_is(fake, hpa, TDX_FAKE_OWNED))
+		if (tdx_fake_page_owned(fake, hpa))
 			return tdx_fake_operand(TDX_PAGE_METADATA_INCORRECT,
 						TDX_OPERAND_ID_RCX);
 		/* More pages than the pool takes. */
@@ -609,7 +310,7 @@ static u64 tdx_fake_check_iommu_mt(struct tdx_fake_module *fake, const u64 *root
 		    !tdx_fake_page_exists(hpa + (num << PAGE_SHIFT) - 1))
 			return tdx_fake_operand(TDX_OPERAND_ADDR_RANGE_ERROR,
 						TDX_OPERAND_ID_RDX);
-		if (tdx_fake_state_is(fake, hpa, TDX_FAKE_OWNED))
+		if (tdx_fake_page_owned(fake, hpa))
 			return tdx_fake_operand(TDX_PAGE_METADATA_INCORRECT,
 						TDX_OPERAND_ID_RDX);
 	}
@@ -683,9 +384,9 @@ static u64 tdx_fake_iommu_setup(struct tdx_fake_module *fake, struct tdx_module_
 		ret = tdx_fake_check_iommu_mt(fake, root);
 		if (ret)
 			return ret;
-		tdx_fake_flushed(fake, "IOMMU_MT root page", args->rdx,
-				 sizeof(u64) * (TDX_IOMMU_MT_FIRST_PAGE +
-						fake->iommu_mt_page_count));
+		tdx_fake_check_flushed(fake, "IOMMU_MT root page", args->rdx,
+				       sizeof(u64) * (TDX_IOMMU_MT_FIRST_PAGE +
+						      fake->iommu_mt_page_count));
 		/* From here on the module owns the IOMMU_MT, done or not. */
 		ret = tdx_fake_own_iommu_mt(fake, root, i);
 	}
@@ -767,12 +468,12 @@ static u64 tdx_fake_ext_busy(struct tdx_fake_module *fake, u16 leaf, u16 open)
 {
 	atomic_inc(&fake->nr_ext_busy);
 	if (open)
-		tdx_fake_violation(fake, "%s called while %s waits for its response",
-				   tdx_leaf_name(leaf), tdx_leaf_name(open));
+		tdx_fake_report_violation(fake, "%s called while %s waits for its response",
+					  tdx_leaf_name(leaf), tdx_leaf_name(open));
 	else
-		tdx_fake_violation(fake,
-				   "%s entered while another Extension SEAMCALL was executing",
-				   tdx_leaf_name(leaf));
+		tdx_fake_report_violation(fake,
+					  "%s entered while another Extension SEAMCALL was executing",
+					  tdx_leaf_name(leaf));
 	return TDX_OPERAND_BUSY;
 }
 
@@ -874,49 +575,9 @@ static u64 tdx_fake_seamcall(u64 fn, struct tdx_module_args *args)
 	}
 }
 
-/*
- * Free what the code under test leaked; see the top of the file.  Pages
- * are freed one by one: the code under test hands over only order-0 pages
- * and split blocks.  If more pages were freed behind the fake's back than
- * it could record, it cannot tell which it would free twice, and frees
- * none.
- */
-static void tdx_fake_free_owned(struct tdx_fake_module *fake)
+/* What the fake reports and how long its work takes, unless a test says otherwise. */
+static void tdx_fake_module_defaults(struct tdx_fake_module *fake)
 {
-	struct tdx_fake_lines *l;
-	unsigned long pfn;
-	void *entry;
-
-	tdx_fake_check_frees(fake);
-	if (atomic_read(&fake->nr_bad_frees) > TDX_FAKE_MAX_BAD_FREES)
-		tdx_fake_violation(fake,
-				   "%d pages freed that the module had not let go; leaking the rest",
-				   atomic_read(&fake->nr_bad_frees));
-	else
-		xa_for_each(&fake->pamt, pfn, entry) {
-			xa_erase(&fake->pamt, pfn);
-			__free_page(pfn_to_page(pfn));
-		}
-	xa_destroy(&fake->pamt);
-
-	xa_for_each(&fake->lines, pfn, l)
-		kfree_rcu(l, rcu);
-	xa_destroy(&fake->lines);
-}
-
-static void tdx_fake_find_page_free(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "mm_page_free"))
-		*(struct tracepoint **)priv = tp;
-}
-
-static void tdx_fake_module_init(struct tdx_fake_module *fake, struct kunit *test,
-				 struct tracepoint *page_free)
-{
-	memset(fake, 0, sizeof(*fake));
-	fake->test = test;
-	fake->page_free = page_free;
-	fake->global_keyid = TDX_FAKE_GLOBAL_KEYID;
 	fake->features0 = TDX_FEATURES0_NO_RBP_MOD | TDX_FEATURES0_TDX_CONNECT;
 	fake->pool_required_pages = 1024;
 	fake->ext_required = 1;
@@ -926,23 +587,6 @@ static void tdx_fake_module_init(struct tdx_fake_module *fake, struct kunit *tes
 	fake->spdm_max_dev_info_pages = 2;
 	fake->ext_init_work = 4;
 	fake->iommu_work = 4;
-	xa_init(&fake->pamt);
-	xa_init(&fake->lines);
-}
-
-static void tdx_fake_module_remove(void *data)
-{
-	struct tdx_fake_module *fake = data;
-
-	tracepoint_probe_unregister(fake->page_free, tdx_fake_page_freed, fake);
-	tracepoint_synchronize_unregister();
-	tdx_fake_free_owned(fake);
-	tdx_fake_current = NULL;
-}
-
-static u16 tdx_fake_global_keyid(void)
-{
-	return tdx_fake_current->global_keyid;
 }
 
 /**
@@ -960,24 +604,10 @@ static u16 tdx_fake_global_keyid(void)
  */
 struct tdx_fake_module *tdx_fake_module_install(struct kunit *test)
 {
-	struct tdx_fake_module *fake;
+	struct tdx_fake_module *fake = tdx_fake_pages_install(test);
 
-	struct tracepoint *page_free = NULL;
-
-	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	KUNIT_ASSERT_NULL(test, tdx_fake_current);
-
-	for_each_kernel_tracepoint(tdx_fake_find_page_free, &page_free);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, page_free, "no mm_page_free tracepoint");
-	tdx_fake_module_init(fake, test, page_free);
-	KUNIT_ASSERT_EQ(test, tracepoint_probe_register(page_free, tdx_fake_page_freed, fake), 0);
-
-	tdx_fake_current = fake;
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tdx_fake_module_remove, fake), 0);
+	tdx_fake_module_defaults(fake);
 	kunit_activate_static_stub(test, tdx_seamcall_enter, tdx_fake_seamcall);
-	kunit_activate_static_stub(test, tdx_handoff_flush, tdx_fake_flush);
-	kunit_activate_static_stub(test, tdx_get_global_keyid, tdx_fake_global_keyid);
 	return fake;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_module_install);
@@ -995,8 +625,8 @@ EXPORT_SYMBOL_IF_KUNIT(tdx_fake_module_install);
  */
 void tdx_fake_module_reset(struct tdx_fake_module *fake)
 {
-	tdx_fake_free_owned(fake);
-	tdx_fake_module_init(fake, fake->test, fake->page_free);
+	tdx_fake_pages_reset(fake);
+	tdx_fake_module_defaults(fake);
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_module_reset);
 
@@ -1023,21 +653,6 @@ int tdx_fake_add_iommu(struct tdx_fake_module *fake, u64 vtbar, bool tdx_capable
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_add_iommu);
 
 /**
- * tdx_fake_owns() - Whether the fake module owns a page
- * @fake: the fake module
- * @hpa: physical address of the page, or of the first page of a block
- *
- * Context: Process context, in a KUnit test.
- * Return: true if the page was handed over and not given back.
- */
-bool tdx_fake_owns(struct tdx_fake_module *fake, u64 hpa)
-{
-	tdx_fake_check_frees(fake);
-	return tdx_fake_state_is(fake, hpa, TDX_FAKE_OWNED);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_owns);
-
-/**
  * tdx_fake_take() - Let the fake module take a page, for an other_leaf handler
  * @fake: the fake module
  * @hpa: physical address of the page, or of the first page of a block
@@ -1058,7 +673,7 @@ u64 tdx_fake_take(struct tdx_fake_module *fake, u64 hpa, unsigned int order)
 	if (!tdx_fake_page_exists(hpa) ||
 	    !tdx_fake_page_exists(hpa + (PAGE_SIZE << order) - 1))
 		return TDX_OPERAND_ADDR_RANGE_ERROR;
-	if (tdx_fake_state_is(fake, hpa, TDX_FAKE_OWNED))
+	if (tdx_fake_page_owned(fake, hpa))
 		return TDX_PAGE_METADATA_INCORRECT;
 	return tdx_fake_own(fake, hpa, TDX_FAKE_OWNER_OTHER, order);
 }
@@ -1095,89 +710,6 @@ void tdx_fake_untake(struct tdx_fake_module *fake, u64 hpa)
 	xa_erase(&fake->pamt, PHYS_PFN(hpa));
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_untake);
-
-/**
- * tdx_fake_released() - Whether a page waits for its write-back
- * @fake: the fake module
- * @hpa: physical address of the page
- *
- * Context: Process context, in a KUnit test.
- * Return: true if the module gave the page back and no
- * TDH.PHYMEM.PAGE.WBINVD with the global KeyID followed.
- */
-bool tdx_fake_released(struct tdx_fake_module *fake, u64 hpa)
-{
-	tdx_fake_check_frees(fake);
-	return tdx_fake_state_is(fake, hpa, TDX_FAKE_RELEASED);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_released);
-
-/**
- * tdx_fake_check_flushed() - Check a range the module is about to read
- * @fake: the fake module
- * @what: what the range is, for the report
- * @hpa: physical address of the range
- * @size: its size in bytes
- *
- * For other_leaf handlers: every cache line of the range must have been
- * flushed with tdx_handoff_flush() since the kernel last wrote it.
- *
- * Context: Process context, in a KUnit test.
- * Return: true if so; otherwise the violation is reported.
- */
-bool tdx_fake_check_flushed(struct tdx_fake_module *fake, const char *what,
-			    u64 hpa, u64 size)
-{
-	return tdx_fake_flushed(fake, what, hpa, size);
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_check_flushed);
-
-/**
- * tdx_fake_check_cleared() - Check a root page the module will write to
- * @fake: the fake module
- * @hpa: physical address of the root page
- *
- * A DELETE leaf writes the released pages to a root page.  The kernel
- * must have cleared and flushed all of it first: entries it left there
- * could be taken for entries the module wrote, and a dirty line written
- * back later would overwrite them.
- *
- * Context: Process context, in a KUnit test.
- * Return: true if the page is zero and flushed; otherwise the violation
- * is reported.
- */
-bool tdx_fake_check_cleared(struct tdx_fake_module *fake, u64 hpa)
-{
-	if (!tdx_fake_flushed(fake, "released-list root page", hpa, PAGE_SIZE))
-		return false;
-	if (memchr_inv(__va(hpa), 0, PAGE_SIZE)) {
-		tdx_fake_violation(fake, "%s: root page 0x%llx not cleared for the released list",
-				   tdx_fake_leaf(fake), hpa);
-		return false;
-	}
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_check_cleared);
-
-/**
- * tdx_fake_nr_owned() - Number of pages the fake module has not let go
- * @fake: the fake module
- *
- * Context: Process context, in a KUnit test.
- * Return: the number of pages the module owns or released without a
- * write-back since: the entries of the PAMT-like map.
- */
-unsigned long tdx_fake_nr_owned(struct tdx_fake_module *fake)
-{
-	unsigned long pfn, nr = 0;
-	void *entry;
-
-	tdx_fake_check_frees(fake);
-	xa_for_each(&fake->pamt, pfn, entry)
-		nr++;
-	return nr;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_nr_owned);
 
 /**
  * tdx_fake_calls() - Number of calls of one leaf

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * SPDM sessions and IDE streams for the fake TDX module, and the device
- * end of them: tdx_fake_spdm_install() takes over the fake's Extension
- * leaves.  The message formats and the knobs are in tdx_fake_spdm.h.
+ * SPDM sessions and IDE streams for the fake TDX module:
+ * tdx_fake_spdm_install() takes over the fake's Extension leaves.  The
+ * message formats and the knobs are in tdx_fake_spdm_device.h, the device
+ * end that answers the leaves' requests in tdx_fake_spdm_device.c.
  *
  * The leaves decode every operand, take and give back metadata pages
  * through the fake's PAMT-like map, and refuse what the order of connect
@@ -51,74 +52,6 @@
 /* HPA_ARRAY_T: reserved bits */
 #define FAKE_HPA_ARRAY_RSVD	(GENMASK_ULL(11, 0) | GENMASK_ULL(54, 52))
 #define FAKE_HPA_RSVD		(GENMASK_ULL(11, 0) | GENMASK_ULL(63, 52))
-
-#define FAKE_DOE_HDR		8
-#define FAKE_SS_HDR		8
-#define FAKE_KM_VD_HDR		7
-#define FAKE_KM_OBJ		8
-#define FAKE_KM_KEY		40
-#define FAKE_KM_TX		BIT(1)
-
-#define FAKE_MSG_MAX		(PAGE_SIZE - FAKE_DOE_HDR)
-
-/* One message of a script: its DOE type, SPDM code, IDE_KM object, direction. */
-struct fake_step {
-	u8 type;
-	u8 code;
-	u8 km_obj;
-	u8 km_dir;
-};
-
-#define CMA(c)		{ PCI_DOE_FEATURE_CMA, TDX_FAKE_SPDM_##c }
-#define SS(c)		{ PCI_DOE_FEATURE_SSESSION, TDX_FAKE_SPDM_##c }
-#define KM(o, d)	{ PCI_DOE_FEATURE_SSESSION, TDX_FAKE_SPDM_VENDOR_DEFINED, \
-			  TDX_FAKE_IDE_KM_##o, d }
-
-static const struct fake_step connect_script[] = {
-	CMA(GET_VERSION), CMA(GET_CAPABILITIES), CMA(NEGOTIATE_ALGORITHMS),
-	CMA(GET_DIGESTS), CMA(GET_CERTIFICATE), CMA(KEY_EXCHANGE), SS(FINISH),
-};
-
-static const struct fake_step key_update_script[] = { SS(KEY_UPDATE) };
-static const struct fake_step heartbeat_script[] = { SS(HEARTBEAT) };
-static const struct fake_step end_session_script[] = { SS(END_SESSION) };
-
-static const struct fake_step km_setup_script[] = {
-	KM(KEY_PROG, 0), KM(KEY_PROG, FAKE_KM_TX), KM(K_SET_GO, 0), KM(K_SET_GO, FAKE_KM_TX),
-};
-
-static const struct fake_step km_stop_script[] = {
-	KM(K_SET_STOP, 0), KM(K_SET_STOP, FAKE_KM_TX),
-};
-
-struct fake_script {
-	const struct fake_step *steps;
-	unsigned int nr;
-};
-
-static struct fake_script script_of(const struct fake_step *steps, unsigned int nr)
-{
-	return (struct fake_script) { steps, nr };
-}
-
-static struct fake_script fake_script_of(u16 leaf, u8 op)
-{
-	switch (leaf) {
-	case TDH_SPDM_CONNECT:
-		return script_of(connect_script, ARRAY_SIZE(connect_script));
-	case TDH_SPDM_DISCONNECT:
-		return script_of(end_session_script, ARRAY_SIZE(end_session_script));
-	case TDH_SPDM_MNG:
-		if (op == TDX_SPDM_MNG_KEY_UPDATE)
-			return script_of(key_update_script, ARRAY_SIZE(key_update_script));
-		return script_of(heartbeat_script, ARRAY_SIZE(heartbeat_script));
-	default:
-		if (op == TDX_IDE_KM_STOP)
-			return script_of(km_stop_script, ARRAY_SIZE(km_stop_script));
-		return script_of(km_setup_script, ARRAY_SIZE(km_setup_script));
-	}
-}
-
 static __printf(2, 3) u64 fake_refuse(struct tdx_fake_spdm *fs, const char *fmt, ...)
 {
 	va_list args;
@@ -132,93 +65,6 @@ static __printf(2, 3) u64 fake_refuse(struct tdx_fake_spdm *fs, const char *fmt,
 
 #define REFUSE(fs, status, operand, fmt, ...)	\
 	(fake_refuse(fs, fmt, ##__VA_ARGS__) | (status) | (operand))
-
-static void fake_log(struct tdx_fake_spdm *fs, u32 event)
-{
-	if (fs->nr_events < TDX_FAKE_SPDM_MAX_EVENTS)
-		fs->events[fs->nr_events++] = event;
-}
-
-/* Bodies: a pattern of the function, the code and the offset. */
-static unsigned int fake_body_len(u8 code, bool rsp)
-{
-	if (rsp && code == TDX_FAKE_SPDM_GET_CERTIFICATE)
-		return 1024;
-	return rsp ? 4 * ((code & 0xf) + 2) : 4 * ((code & 0x7) + 1);
-}
-
-static void fake_pattern(u8 *p, unsigned int len, u32 func_id, u8 code)
-{
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (func_id ^ (func_id >> 8) ^ code) + i * 7;
-}
-
-/*
- * The SPDM message of one step of a script, from the module (@rsp false)
- * or from the device.  Returns its length.
- */
-static unsigned int fake_spdm_msg(u8 *m, u32 func_id, const struct fake_step *st,
-				  u8 stream_id, bool rsp)
-{
-	u8 code = rsp ? st->code - 0x80 : st->code;
-	unsigned int len = 4;
-	u8 obj = st->km_obj;
-
-	m[0] = TDX_FAKE_SPDM_VERSION;
-	m[1] = code;
-	m[2] = st->code == TDX_FAKE_SPDM_KEY_UPDATE;
-	m[3] = 0;
-	if (st->code != TDX_FAKE_SPDM_VENDOR_DEFINED) {
-		fake_pattern(m + len, fake_body_len(st->code, rsp), func_id, code);
-		return len + fake_body_len(st->code, rsp);
-	}
-
-	if (rsp)
-		obj = obj == TDX_FAKE_IDE_KM_KEY_PROG ? TDX_FAKE_IDE_KM_KP_ACK :
-							TDX_FAKE_IDE_KM_K_GOSTOP_ACK;
-	/* standard ID 3 (PCI-SIG), vendor ID length 2, vendor ID, payload length */
-	m[len++] = 3;
-	m[len++] = 0;
-	m[len++] = 2;
-	m[len++] = PCI_VENDOR_ID_PCI_SIG & 0xff;
-	m[len++] = PCI_VENDOR_ID_PCI_SIG >> 8;
-	m[len++] = FAKE_KM_OBJ + (obj == TDX_FAKE_IDE_KM_KEY_PROG ? FAKE_KM_KEY : 0);
-	m[len++] = 0;
-	/* protocol 0 (IDE_KM), object, reserved, stream, reserved, direction, port */
-	m[len++] = 0;
-	m[len++] = obj;
-	m[len++] = 0;
-	m[len++] = 0;
-	m[len++] = stream_id;
-	m[len++] = 0;
-	m[len++] = st->km_dir;
-	m[len++] = 0;
-	if (obj == TDX_FAKE_IDE_KM_KEY_PROG) {
-		fake_pattern(m + len, FAKE_KM_KEY, func_id ^ stream_id, obj ^ st->km_dir);
-		len += FAKE_KM_KEY;
-	}
-	return len;
-}
-
-/* The DOE payload of one step: the message, in a secured message if need be. */
-static unsigned int fake_payload(u8 *p, u32 func_id, const struct fake_step *st,
-				 u8 stream_id, bool rsp)
-{
-	unsigned int len;
-	__le32 hdr[2];
-
-	if (st->type == PCI_DOE_FEATURE_CMA)
-		return ALIGN(fake_spdm_msg(p, func_id, st, stream_id, rsp), 4);
-
-	len = fake_spdm_msg(p + FAKE_SS_HDR, func_id, st, stream_id, rsp);
-	hdr[0] = cpu_to_le32(TDX_FAKE_SPDM_SESSION_ID(func_id));
-	hdr[1] = cpu_to_le32(len);
-	memcpy(p, hdr, sizeof(hdr));
-	return ALIGN(FAKE_SS_HDR + len, 4);
-}
-
 static bool fake_page_ok(struct tdx_fake_spdm *fs, u64 pa)
 {
 	return !(pa & FAKE_HPA_RSVD) && pfn_valid(PHYS_PFN(pa)) &&
@@ -233,18 +79,6 @@ static struct tdx_fake_spdm_session *fake_session(struct tdx_fake_spdm *fs, u64 
 	    !fs->sessions[i].used)
 		return NULL;
 	return &fs->sessions[i];
-}
-
-static struct tdx_fake_spdm_stream *fake_stream(struct tdx_fake_spdm *fs,
-						struct tdx_fake_spdm_session *s,
-						u64 stream_id)
-{
-	struct tdx_fake_spdm_stream *st;
-
-	if (stream_id > 254)
-		return NULL;
-	st = tdx_fake_spdm_stream(fs, stream_id);
-	return st && st->session == s ? st : NULL;
 }
 
 /*
@@ -406,18 +240,19 @@ static u64 fake_msg_pages(struct tdx_fake_spdm *fs, u64 rsp_pa, u64 rsp_op,
 /* Write request @idx of the exchange to the request page. */
 static u64 fake_send(struct tdx_fake_spdm_session *s, u64 req_pa, u64 *rcx)
 {
-	const struct fake_step *st = &fake_script_of(s->xchg.leaf, s->xchg.op).steps[s->xchg.idx];
+	const struct tdx_fake_spdm_step *st =
+		&tdx_fake_spdm_script_of(s->xchg.leaf, s->xchg.op).steps[s->xchg.idx];
 	u8 *page = __va(req_pa);
 	unsigned int len;
 	__le32 hdr[2];
 
-	len = fake_payload(page + FAKE_DOE_HDR, s->func_id, st,
-			   s->xchg.stream ? s->xchg.stream->stream_id : 0, false);
+	len = tdx_fake_spdm_payload(page + TDX_FAKE_SPDM_DOE_HDR, s->func_id, st,
+				    s->xchg.stream ? s->xchg.stream->stream_id : 0, false);
 	hdr[0] = cpu_to_le32(FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_VID, PCI_VENDOR_ID_PCI_SIG) |
 			     FIELD_PREP(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, st->type));
-	hdr[1] = cpu_to_le32((FAKE_DOE_HDR + len) / 4);
+	hdr[1] = cpu_to_le32((TDX_FAKE_SPDM_DOE_HDR + len) / 4);
 	memcpy(page, hdr, sizeof(hdr));
-	*rcx = FAKE_DOE_HDR + len;
+	*rcx = TDX_FAKE_SPDM_DOE_HDR + len;
 	return TDX_SPDM_REQUEST;
 }
 
@@ -428,7 +263,8 @@ static u64 fake_send(struct tdx_fake_spdm_session *s, u64 req_pa, u64 *rcx)
 static u64 fake_check_response(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_session *s,
 			       u64 rsp_pa, u64 rsp_op)
 {
-	const struct fake_step *st = &fake_script_of(s->xchg.leaf, s->xchg.op).steps[s->xchg.idx];
+	const struct tdx_fake_spdm_step *st =
+		&tdx_fake_spdm_script_of(s->xchg.leaf, s->xchg.op).steps[s->xchg.idx];
 	const u8 *page = __va(rsp_pa);
 	unsigned int len, dws, off;
 	u32 hdr[2];
@@ -438,13 +274,15 @@ static u64 fake_check_response(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_se
 	want = kzalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!want)
 		return TDX_SYS_BUSY;
-	len = fake_payload(want, s->func_id, st,
-			   s->xchg.stream ? s->xchg.stream->stream_id : 0, true);
+	len = tdx_fake_spdm_payload(want, s->func_id, st,
+				    s->xchg.stream ? s->xchg.stream->stream_id : 0, true);
 
 	hdr[0] = get_unaligned_le32(page);
 	hdr[1] = get_unaligned_le32(page + 4);
 	dws = FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_2_LENGTH, hdr[1]);
-	off = FAKE_DOE_HDR + (st->type == PCI_DOE_FEATURE_SSESSION ? FAKE_SS_HDR : 0);
+	off = TDX_FAKE_SPDM_DOE_HDR;
+	if (st->type == PCI_DOE_FEATURE_SSESSION)
+		off += TDX_FAKE_SPDM_SS_HDR;
 	if (FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_VID, hdr[0]) != PCI_VENDOR_ID_PCI_SIG ||
 	    FIELD_GET(PCI_DOE_DATA_OBJECT_HEADER_1_TYPE, hdr[0]) != st->type)
 		ret = REFUSE(fs, TDX_OPERAND_INVALID, rsp_op,
@@ -453,10 +291,11 @@ static u64 fake_check_response(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_se
 		 page[off + 1] == TDX_FAKE_SPDM_ERROR)
 		ret = REFUSE(fs, TDX_OPERAND_INVALID, rsp_op,
 			     "device answered ERROR 0x%02x", page[off + 2]);
-	else if (dws * 4 != FAKE_DOE_HDR + len)
+	else if (dws * 4 != TDX_FAKE_SPDM_DOE_HDR + len)
 		ret = REFUSE(fs, TDX_OPERAND_INVALID, rsp_op,
-			     "response length %u dwords, not %u", dws, (FAKE_DOE_HDR + len) / 4);
-	else if (memcmp(page + FAKE_DOE_HDR, want, len))
+			     "response length %u dwords, not %u", dws,
+			     (TDX_FAKE_SPDM_DOE_HDR + len) / 4);
+	else if (memcmp(page + TDX_FAKE_SPDM_DOE_HDR, want, len))
 		ret = REFUSE(fs, TDX_OPERAND_INVALID, rsp_op,
 			     "response payload is not the device's answer to 0x%02x", st->code);
 	kfree(want);
@@ -490,7 +329,7 @@ static u64 fake_exchange(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_session 
 		*x = (struct tdx_fake_spdm_xchg) {};
 		return ret;
 	}
-	if (++x->idx < fake_script_of(leaf, op).nr)
+	if (++x->idx < tdx_fake_spdm_script_of(leaf, op).nr)
 		return fake_send(s, req_pa, rcx);
 	*x = (struct tdx_fake_spdm_xchg) {};
 	return TDX_SUCCESS;
@@ -506,7 +345,7 @@ static void fake_write_dev_info(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_s
 	for (done = 0; done < fs->dev_info_len; done += n) {
 		n = min_t(unsigned int, fs->dev_info_len - done, PAGE_SIZE);
 		buf = __va(pages[done / PAGE_SIZE]);
-		fake_pattern(buf, n, s->func_id, 0xd1);
+		tdx_fake_spdm_pattern(buf, n, s->func_id, 0xd1);
 		if (!done)
 			put_unaligned_le32(s->func_id, buf);
 	}
@@ -705,7 +544,7 @@ static u64 fake_ide_stream_km(struct tdx_fake_spdm *fs, struct tdx_module_args *
 	if (!s || !s->connected)
 		return REFUSE(fs, TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX,
 			      "session not connected");
-	st = fake_stream(fs, s, args->rdx);
+	st = tdx_fake_spdm_find_stream(fs, s, args->rdx);
 	if (!st)
 		return REFUSE(fs, TDX_OPERAND_INVALID, TDX_OPERAND_ID_RDX, "no such stream");
 	if (args->r8 > TDX_IDE_KM_STOP)
@@ -733,7 +572,7 @@ static u64 fake_ide_stream_km(struct tdx_fake_spdm *fs, struct tdx_module_args *
 static u64 fake_ide_stream_block(struct tdx_fake_spdm *fs, struct tdx_module_args *args)
 {
 	struct tdx_fake_spdm_session *s = fake_session(fs, args->rcx);
-	struct tdx_fake_spdm_stream *st = s ? fake_stream(fs, s, args->rdx) : NULL;
+	struct tdx_fake_spdm_stream *st = s ? tdx_fake_spdm_find_stream(fs, s, args->rdx) : NULL;
 
 	if (!s)
 		return REFUSE(fs, TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX, "no such session");
@@ -749,7 +588,7 @@ static u64 fake_ide_stream_block(struct tdx_fake_spdm *fs, struct tdx_module_arg
 static u64 fake_ide_stream_delete(struct tdx_fake_spdm *fs, struct tdx_module_args *args)
 {
 	struct tdx_fake_spdm_session *s = fake_session(fs, args->rcx);
-	struct tdx_fake_spdm_stream *st = s ? fake_stream(fs, s, args->rdx) : NULL;
+	struct tdx_fake_spdm_stream *st = s ? tdx_fake_spdm_find_stream(fs, s, args->rdx) : NULL;
 
 	if (!s)
 		return REFUSE(fs, TDX_OPERAND_INVALID, TDX_OPERAND_ID_RCX, "no such session");
@@ -773,7 +612,7 @@ static u64 fake_spdm_leaf(struct tdx_fake_module *fake, u16 leaf, u8 version,
 {
 	struct tdx_fake_spdm *fs = fake->ext_priv;
 
-	fake_log(fs, leaf);
+	tdx_fake_spdm_log(fs, leaf);
 	if (++fs->nr_calls == fs->fail_nth) {
 		fake_fail_ends_exchange(fs, leaf, args->rcx);
 		return fs->fail_status;
@@ -835,261 +674,3 @@ struct tdx_fake_spdm *tdx_fake_spdm_install(struct kunit *test,
 	return fs;
 }
 EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_install);
-
-/* The device end: what it takes next, and how its state moves. */
-static bool fake_device_step(struct tdx_fake_spdm *fs, struct tdx_fake_spdm_session *s,
-			     u8 type, const u8 *m, size_t len, struct fake_step *st,
-			     u8 *stream_id)
-{
-	struct tdx_fake_spdm_stream *stream;
-	bool tx;
-
-	*st = (struct fake_step) { .type = type, .code = m[1] };
-	*stream_id = 0;
-	if (m[0] != TDX_FAKE_SPDM_VERSION)
-		return false;
-	if (m[1] == TDX_FAKE_SPDM_GET_VERSION && type == PCI_DOE_FEATURE_CMA) {
-		s->dev_session = false;
-		s->dev_next = 1;
-		return true;
-	}
-	if (s->dev_next && s->dev_next < ARRAY_SIZE(connect_script)) {
-		if (connect_script[s->dev_next].code != m[1] ||
-		    connect_script[s->dev_next].type != type)
-			return false;
-		if (++s->dev_next == ARRAY_SIZE(connect_script)) {
-			s->dev_session = true;
-			s->dev_next = 0;
-		}
-		return true;
-	}
-	if (!s->dev_session || type != PCI_DOE_FEATURE_SSESSION)
-		return false;
-
-	switch (m[1]) {
-	case TDX_FAKE_SPDM_KEY_UPDATE:
-	case TDX_FAKE_SPDM_HEARTBEAT:
-		return true;
-	case TDX_FAKE_SPDM_END_SESSION:
-		s->dev_session = false;
-		return true;
-	case TDX_FAKE_SPDM_VENDOR_DEFINED:
-		break;
-	default:
-		return false;
-	}
-
-	if (len < 4 + FAKE_KM_VD_HDR + FAKE_KM_OBJ || m[4] != 3 || m[11] != 0)
-		return false;
-	st->km_obj = m[12];
-	st->km_dir = m[17];
-	*stream_id = m[15];
-	stream = fake_stream(fs, s, *stream_id);
-	tx = st->km_dir & FAKE_KM_TX;
-	if (!stream || st->km_dir & ~FAKE_KM_TX)
-		return false;
-	switch (st->km_obj) {
-	case TDX_FAKE_IDE_KM_KEY_PROG:
-		if (len < 4 + FAKE_KM_VD_HDR + FAKE_KM_OBJ + FAKE_KM_KEY)
-			return false;
-		stream->dev_key[tx] = true;
-		stream->dev_go[tx] = false;
-		return true;
-	case TDX_FAKE_IDE_KM_K_SET_GO:
-		if (!stream->dev_key[tx])
-			return false;
-		stream->dev_go[tx] = true;
-		return true;
-	case TDX_FAKE_IDE_KM_K_SET_STOP:
-		stream->dev_key[tx] = false;
-		stream->dev_go[tx] = false;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/**
- * tdx_fake_spdm_device() - The fake device's answer to a DOE payload
- * @fs: the fake's SPDM state
- * @func_id: FUNCTION_ID of the device
- * @doe_type: the DOE object type the payload came in
- * @req: the payload, without the DOE header
- * @req_len: its length in bytes
- * @rsp: buffer for the response payload, without the DOE header
- * @rsp_size: its size
- *
- * The device takes the connect requests in script order (GET_VERSION
- * starts over at any time) over PCI_DOE_FEATURE_CMA, and then, over the
- * secured session, KEY_UPDATE, HEARTBEAT, END_SESSION and IDE_KM for its
- * streams.  A request of the wrong DOE type, out of sequence, malformed
- * or for a session or stream it does not have is a violation, answered
- * with an SPDM ERROR.  With @fs->error_nth it answers that message with
- * an SPDM ERROR as a device may.  Each message is logged as
- * TDX_FAKE_SPDM_EV_DOE_BASE + @doe_type.
- *
- * Context: Process context, in a KUnit test, not inside a SEAMCALL.
- * Return: the length of the response payload, -ENODEV if no session has
- * @func_id, -EOVERFLOW if @rsp_size is too small.
- */
-int tdx_fake_spdm_device(struct tdx_fake_spdm *fs, u32 func_id, u8 doe_type,
-			 const void *req, size_t req_len, void *rsp, size_t rsp_size)
-{
-	struct tdx_fake_spdm_session *s = tdx_fake_spdm_session(fs, func_id);
-	struct fake_step st = {};
-	size_t len = req_len;
-	const u8 *m = req;
-	u8 stream_id = 0;
-	bool ok = false;
-	u8 *buf;
-	int ret;
-
-	fake_log(fs, TDX_FAKE_SPDM_EV_DOE_BASE + doe_type);
-	fs->nr_dev_msgs++;
-	if (!s) {
-		tdx_fake_report_violation(fs->fake, "fake device 0x%x: no SPDM session", func_id);
-		return -ENODEV;
-	}
-
-	if (doe_type == PCI_DOE_FEATURE_SSESSION) {
-		if (req_len >= FAKE_SS_HDR &&
-		    get_unaligned_le32(m) == TDX_FAKE_SPDM_SESSION_ID(func_id) &&
-		    get_unaligned_le32(m + 4) <= req_len - FAKE_SS_HDR) {
-			len = get_unaligned_le32(m + 4);
-			m += FAKE_SS_HDR;
-			ok = true;
-		}
-	} else {
-		ok = doe_type == PCI_DOE_FEATURE_CMA;
-	}
-	ok = ok && len >= 4 && len <= FAKE_MSG_MAX;
-
-	buf = kzalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-
-	if (ok && fs->nr_dev_msgs != fs->error_nth)
-		ok = fake_device_step(fs, s, doe_type, m, len, &st, &stream_id);
-	else
-		ok = false;
-
-	if (ok) {
-		ret = fake_payload(buf, func_id, &st, stream_id, true);
-	} else {
-		if (fs->nr_dev_msgs != fs->error_nth)
-			tdx_fake_report_violation(fs->fake,
-						  "fake device 0x%x: unexpected request 0x%02x over DOE type %u",
-						  func_id, len >= 2 ? m[1] : 0, doe_type);
-		/* ERROR, param1 the error code, in the request's framing */
-		buf[doe_type == PCI_DOE_FEATURE_SSESSION ? FAKE_SS_HDR : 0] = TDX_FAKE_SPDM_VERSION;
-		ret = doe_type == PCI_DOE_FEATURE_SSESSION ? FAKE_SS_HDR : 0;
-		buf[ret + 1] = TDX_FAKE_SPDM_ERROR;
-		buf[ret + 2] = fs->error_code;
-		if (doe_type == PCI_DOE_FEATURE_SSESSION) {
-			put_unaligned_le32(TDX_FAKE_SPDM_SESSION_ID(func_id), buf);
-			put_unaligned_le32(4, buf + 4);
-		}
-		ret += 4;
-	}
-	if (ret > rsp_size)
-		ret = -EOVERFLOW;
-	else
-		memcpy(rsp, buf, ret);
-	kfree(buf);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_device);
-
-/**
- * tdx_fake_spdm_device_keyed() - Whether the device end of a stream is keyed
- * @fs: the fake's SPDM state
- * @func_id: FUNCTION_ID of the device
- * @stream_id: the stream
- *
- * Context: Process context, in a KUnit test.
- * Return: true if the device has keys and K_SET_GO in both directions.
- */
-bool tdx_fake_spdm_device_keyed(struct tdx_fake_spdm *fs, u32 func_id, u8 stream_id)
-{
-	struct tdx_fake_spdm_stream *st = tdx_fake_spdm_stream(fs, stream_id);
-
-	return st && st->session->func_id == func_id && st->dev_key[0] && st->dev_key[1] &&
-	       st->dev_go[0] && st->dev_go[1];
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_device_keyed);
-
-/**
- * tdx_fake_spdm_session() - The session of a function
- * @fs: the fake's SPDM state
- * @func_id: FUNCTION_ID given to TDH.SPDM.CREATE
- *
- * Context: Process context, in a KUnit test.
- * Return: the session, or NULL.
- */
-struct tdx_fake_spdm_session *tdx_fake_spdm_session(struct tdx_fake_spdm *fs,
-						    u32 func_id)
-{
-	unsigned int i;
-
-	for (i = 0; i < TDX_FAKE_SPDM_MAX_SESSIONS; i++) {
-		if (fs->sessions[i].used && fs->sessions[i].func_id == func_id)
-			return &fs->sessions[i];
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_session);
-
-/**
- * tdx_fake_spdm_stream() - A stream by its ID
- * @fs: the fake's SPDM state
- * @stream_id: the ID TDH.IDE.STREAM.CREATE returned
- *
- * Context: Process context, in a KUnit test.
- * Return: the stream, or NULL.
- */
-struct tdx_fake_spdm_stream *tdx_fake_spdm_stream(struct tdx_fake_spdm *fs,
-						  u8 stream_id)
-{
-	unsigned int i;
-
-	for (i = 0; i < TDX_FAKE_SPDM_MAX_STREAMS; i++) {
-		if (fs->streams[i].used && fs->streams[i].stream_id == stream_id)
-			return &fs->streams[i];
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_stream);
-
-/**
- * tdx_fake_spdm_nr_sessions() - Number of live sessions
- * @fs: the fake's SPDM state
- *
- * Context: Any context.
- * Return: sessions created and not deleted.
- */
-unsigned int tdx_fake_spdm_nr_sessions(const struct tdx_fake_spdm *fs)
-{
-	unsigned int i, nr = 0;
-
-	for (i = 0; i < TDX_FAKE_SPDM_MAX_SESSIONS; i++)
-		nr += fs->sessions[i].used;
-	return nr;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_nr_sessions);
-
-/**
- * tdx_fake_spdm_nr_streams() - Number of live streams
- * @fs: the fake's SPDM state
- *
- * Context: Any context.
- * Return: streams created and not deleted.
- */
-unsigned int tdx_fake_spdm_nr_streams(const struct tdx_fake_spdm *fs)
-{
-	unsigned int i, nr = 0;
-
-	for (i = 0; i < TDX_FAKE_SPDM_MAX_STREAMS; i++)
-		nr += fs->streams[i].used;
-	return nr;
-}
-EXPORT_SYMBOL_IF_KUNIT(tdx_fake_spdm_nr_streams);
