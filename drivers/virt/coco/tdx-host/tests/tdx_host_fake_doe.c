@@ -129,7 +129,7 @@ static void fake_doe_discovery(struct fake_doe *doe)
 	doe->rsp[2] = FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_VID, PCI_VENDOR_ID_PCI_SIG) |
 		      FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_TYPE, types[index]) |
 		      FIELD_PREP(PCI_DOE_DATA_OBJECT_DISC_RSP_3_NEXT_INDEX,
-				index + 1 < nr ? index + 1 : 0);
+				 index + 1 < nr ? index + 1 : 0);
 	doe->nr_rsp = 3;
 	doe->doe_status = PCI_DOE_STATUS_DATA_OBJECT_READY;
 }
